@@ -1,0 +1,340 @@
+/*
+ * Baton: the stable C ABI of the sales and marketing alignment engine.
+ *
+ * Baton reads marketing and sales data (people, touches, stages, deals,
+ * spend) into a workspace and computes the metrics both teams share. This
+ * header is the one surface every binding (C++, Python, Java, C#, the CLI and
+ * the Calc add-in) uses.
+ *
+ * Conventions:
+ *  1. Handles are opaque: baton_workspace, baton_table, baton_options. Each
+ *     has a _new (or a function that makes one) and a _free; _free(NULL) is a
+ *     no-op.
+ *  2. Every call that can fail returns a baton_status (BATON_OK = 0). On
+ *     failure, baton_last_error() gives a message for this thread (never
+ *     NULL; "" after success is not guaranteed, read it only after a
+ *     failure). No call aborts, throws or crashes on bad input; a NULL handle
+ *     or out-pointer gives BATON_INVALID_ARGUMENT.
+ *  3. Out-values are written only on success. Strings returned as const
+ *     char* belong to the handle they came from and stay valid until it is
+ *     freed; strings returned as char* are the caller's, freed with
+ *     baton_string_free.
+ *  4. Options are "key" = "value" strings on a baton_options handle, so new
+ *     options never change a signature. A NULL options pointer means all
+ *     defaults. Unknown keys of an analysis's own prefix are errors.
+ *  5. Times are int64 milliseconds since the Unix epoch, UTC;
+ *     BATON_NO_TIME marks a missing time.
+ *  6. Threads: a workspace is filled by one thread. The first analysis (or
+ *     baton_workspace_freeze) freezes it; a frozen workspace is read-only and
+ *     any number of threads may run analyses on it at once. Tables are
+ *     immutable and may be read from any thread. Error messages are
+ *     thread-local.
+ *  7. Columnar data crosses as the Arrow C Data Interface (arrow_c.h), in
+ *     both directions. Imported arrays are read during the call only and
+ *     released by the caller; exported arrays are released by their
+ *     consumer through their release callback.
+ *  8. Versioning: baton_abi_version() is (major << 16) | minor. Functions are
+ *     only added; a signature never changes within a major version. Structs
+ *     passed in begin with struct_size so fields can be appended.
+ *
+ * Since: 1.0
+ */
+#ifndef BATON_BATON_H_
+#define BATON_BATON_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "baton/arrow_c.h"
+#include "baton/connector.h" /* baton_status, baton_column_type */
+#include "baton/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BATON_ABI_MAJOR 1
+#define BATON_ABI_MINOR 0
+#define BATON_NO_TIME INT64_MIN
+
+/* ---- Library ---------------------------------------------------------- */
+
+/* (BATON_ABI_MAJOR << 16) | BATON_ABI_MINOR of the loaded library. */
+BATON_EXPORT uint32_t baton_abi_version(void);
+/* The library's release, "1.0.0". Static storage. */
+BATON_EXPORT const char* baton_version(void);
+/* The message of this thread's last failed call. Never NULL. */
+BATON_EXPORT const char* baton_last_error(void);
+/* "OK", "InvalidArgument", ... for a status; "Unknown" for other values. */
+BATON_EXPORT const char* baton_status_name(baton_status status);
+/* Frees a string returned as char*. NULL is a no-op. */
+BATON_EXPORT void baton_string_free(char* s);
+
+/* ---- Options ---------------------------------------------------------- */
+
+typedef struct baton_options baton_options;
+
+/* Makes an empty option set. Errors: INVALID_ARGUMENT (out NULL). */
+BATON_EXPORT baton_status baton_options_new(baton_options** out);
+BATON_EXPORT void baton_options_free(baton_options* options);
+/* Sets key to value (both copied). Errors: INVALID_ARGUMENT (NULL, or an
+ * empty key). */
+BATON_EXPORT baton_status baton_options_set(baton_options* options,
+                                            const char* key, const char* value);
+/* Gets a value (owned by options). Errors: INVALID_ARGUMENT, NOT_FOUND. */
+BATON_EXPORT baton_status baton_options_get(const baton_options* options,
+                                            const char* key,
+                                            const char** value);
+
+/* ---- Workspace -------------------------------------------------------- */
+
+typedef struct baton_workspace baton_workspace;
+typedef struct baton_table baton_table;
+
+/* Progress: fraction in [0, 1] (negative when unknown) and a phase name.
+ * Return non-zero to cancel; the running call then returns BATON_CANCELLED.
+ * Called on the thread that made the call. */
+typedef int (*baton_progress_fn)(void* user_data, double fraction,
+                                 const char* phase);
+
+/* Makes an empty workspace. Errors: INVALID_ARGUMENT (out NULL). */
+BATON_EXPORT baton_status baton_workspace_new(baton_workspace** out);
+BATON_EXPORT void baton_workspace_free(baton_workspace* ws);
+/* Sets (or clears, with fn NULL) the progress callback for loads and
+ * analyses run through this handle. Errors: INVALID_ARGUMENT. */
+BATON_EXPORT baton_status baton_workspace_set_progress(baton_workspace* ws,
+                                                       baton_progress_fn fn,
+                                                       void* user_data);
+/* Loads a source through a connector. source is "NAME:LOCATION" (e.g.
+ * "csv:olist.toml"), a mapping file path (*.toml), or a location a loaded
+ * connector recognises. Options are passed to the connector. Errors:
+ * INVALID_ARGUMENT, NOT_FOUND (file or connector), PARSE_ERROR (a row that
+ * cannot be read: the message names file, row and column), IO_ERROR,
+ * FAILED_PRECONDITION (workspace frozen), CANCELLED, PLUGIN_ERROR. After a
+ * failure the workspace may hold part of the source: free it. */
+BATON_EXPORT baton_status baton_workspace_load(baton_workspace* ws,
+                                               const char* source,
+                                               const baton_options* options);
+
+/* Row appends, for callers without columnar data. String fields may be NULL
+ * or "" (missing); times may be BATON_NO_TIME. Set struct_size to
+ * sizeof(the struct). Errors: INVALID_ARGUMENT (NULL, bad struct_size, empty
+ * id, unknown side/disposition), PARSE_ERROR (a stage the stage map does
+ * not know), FAILED_PRECONDITION (frozen). */
+typedef struct baton_person_row {
+  size_t struct_size;
+  const char* person_id; /* required */
+  const char* account_id;
+  int64_t created_at;    /* BATON_NO_TIME: the person's first record */
+  const char* source;
+  const char* owner;
+} baton_person_row;
+
+typedef struct baton_touch_row {
+  size_t struct_size;
+  const char* person_id; /* required */
+  int64_t at;            /* required */
+  const char* channel;
+  const char* campaign;
+  const char* side; /* "marketing" (default) or "sales" */
+  const char* activity;
+  double cost;
+} baton_touch_row;
+
+typedef struct baton_stage_row {
+  size_t struct_size;
+  const char* person_id; /* required */
+  const char* stage;     /* required; a canonical stage or a mapped value */
+  int64_t at;            /* required */
+  const char* disposition; /* advanced (default), accepted, rejected, recycled */
+  const char* reason;
+} baton_stage_row;
+
+typedef struct baton_deal_row {
+  size_t struct_size;
+  const char* deal_id; /* required */
+  const char* account_id;
+  const char* person_id;
+  int64_t created_at;
+  int64_t closed_at;
+  double amount;
+  const char* currency;
+  const char* stage;
+  int is_won;    /* 1, 0, or -1: decided by stage through the stage map */
+  int is_closed; /* 1, 0, or -1: decided by stage through the stage map */
+  const char* owner;
+  const char* source;
+  const char* campaign;
+} baton_deal_row;
+
+typedef struct baton_spend_row {
+  size_t struct_size;
+  const char* channel;
+  const char* campaign;
+  int64_t period_start;
+  int64_t period_end;
+  double amount;
+  const char* currency;
+} baton_spend_row;
+
+BATON_EXPORT baton_status baton_workspace_append_person(
+    baton_workspace* ws, const baton_person_row* row);
+/* Sets a person attribute (industry, country, size...). */
+BATON_EXPORT baton_status baton_workspace_set_attribute(baton_workspace* ws,
+                                                        const char* person_id,
+                                                        const char* key,
+                                                        const char* value);
+BATON_EXPORT baton_status baton_workspace_append_touch(
+    baton_workspace* ws, const baton_touch_row* row);
+BATON_EXPORT baton_status baton_workspace_append_stage(
+    baton_workspace* ws, const baton_stage_row* row);
+BATON_EXPORT baton_status baton_workspace_append_deal(
+    baton_workspace* ws, const baton_deal_row* row);
+BATON_EXPORT baton_status baton_workspace_append_spend(
+    baton_workspace* ws, const baton_spend_row* row);
+
+/* Imports a record batch (a struct array) into canonical table `table`
+ * ("people", "touches", "stages", "deals", "spend"). Columns are matched by
+ * canonical field name, or through options "column.<field>" = "<name>".
+ * Accepted types: utf8, large utf8, dictionary-encoded utf8, integers (ids
+ * become text), float/double, bool, timestamp (any unit, any zone: values
+ * are UTC), date32/date64, and int64 epoch milliseconds for times; utf8 times
+ * are parsed as in files. The arrays are read during the call only; the
+ * caller keeps ownership and releases them. Errors: INVALID_ARGUMENT (NULL,
+ * not a struct array, unknown table, missing required column, unsupported
+ * type: the message names the column), PARSE_ERROR (a value that cannot be
+ * read: names column and row), FAILED_PRECONDITION (frozen). */
+BATON_EXPORT baton_status baton_workspace_import_arrow(
+    baton_workspace* ws, const char* table, const struct ArrowSchema* schema,
+    const struct ArrowArray* array, const baton_options* options);
+
+/* Freezes the workspace (applies defaults, sorts, indexes). Idempotent.
+ * Analyses call it themselves; call it to control when the work happens. */
+BATON_EXPORT baton_status baton_workspace_freeze(baton_workspace* ws);
+/* Rows in a canonical table ("people", "touches", "stages", "deals",
+ * "spend", "paths"). Errors: INVALID_ARGUMENT (NULL, unknown table). */
+BATON_EXPORT baton_status baton_workspace_row_count(const baton_workspace* ws,
+                                                    const char* table,
+                                                    int64_t* out);
+/* What was loaded, as a table with columns kind ("load" or "note"),
+ * connector, table, file, rows_read, rows_accepted, rows_rejected,
+ * rejects_file, message. Errors: INVALID_ARGUMENT. */
+BATON_EXPORT baton_status baton_workspace_info(baton_workspace* ws,
+                                               baton_table** out);
+/* Exports a canonical table as an Arrow struct array (string columns as
+ * utf8, times as timestamp[ms, UTC]). The caller owns *schema and *array
+ * and releases them through their release callbacks. Freezes the workspace.
+ * Errors: INVALID_ARGUMENT. */
+BATON_EXPORT baton_status baton_workspace_export_arrow(baton_workspace* ws,
+                                                       const char* table,
+                                                       struct ArrowSchema* schema,
+                                                       struct ArrowArray* array);
+
+/* ---- Analyses --------------------------------------------------------- */
+
+/* The funnel (demand waterfall). One row per segment and funnel stage
+ * present in the data, columns: segment, stage, reached, next_stage,
+ * advanced, rate_to_next, won, rate_to_won, median_days_to_next,
+ * p90_days_to_next (with "cohort" after segment when funnel.cohort is set).
+ * Options:
+ *   funnel.by      "source", "campaign" (of the first touch), "owner", or a
+ *                  people attribute; unset: one segment "all"
+ *   funnel.strict  "true": count recorded stages only (default "false":
+ *                  a later stage implies the skipped ones)
+ *   funnel.cohort  "month": split by month of entering the first stage
+ *   funnel.within  a duration ("90d"): advance and win only count within it
+ * Data-quality warnings ride on the table (baton_table_warning).
+ * Errors: INVALID_ARGUMENT (NULL, bad option), NOT_FOUND (unknown --by
+ * attribute), CANCELLED. */
+BATON_EXPORT baton_status baton_funnel(baton_workspace* ws,
+                                       const baton_options* options,
+                                       baton_table** out);
+
+/* ---- Result tables ---------------------------------------------------- */
+
+BATON_EXPORT void baton_table_free(baton_table* table);
+/* The table's name ("funnel", ...). */
+BATON_EXPORT baton_status baton_table_name(const baton_table* table,
+                                           const char** out);
+BATON_EXPORT baton_status baton_table_num_rows(const baton_table* table,
+                                               size_t* out);
+BATON_EXPORT baton_status baton_table_num_columns(const baton_table* table,
+                                                  size_t* out);
+/* Errors: INVALID_ARGUMENT (NULL, col out of range). */
+BATON_EXPORT baton_status baton_table_column_name(const baton_table* table,
+                                                  size_t col, const char** out);
+BATON_EXPORT baton_status baton_table_column_type(const baton_table* table,
+                                                  size_t col,
+                                                  baton_column_type* out);
+/* Errors: INVALID_ARGUMENT (NULL), NOT_FOUND (no such column). */
+BATON_EXPORT baton_status baton_table_column_index(const baton_table* table,
+                                                   const char* name,
+                                                   size_t* out);
+/* Cell access. Errors: INVALID_ARGUMENT (NULL, out of range, or a getter
+ * of another type than the column's; get_double also reads int64 columns).
+ * A null cell reads as 0, NaN or "" with status OK: test it with is_null. */
+BATON_EXPORT baton_status baton_table_is_null(const baton_table* table,
+                                              size_t col, size_t row, int* out);
+BATON_EXPORT baton_status baton_table_get_int64(const baton_table* table,
+                                                size_t col, size_t row,
+                                                int64_t* out);
+BATON_EXPORT baton_status baton_table_get_double(const baton_table* table,
+                                                 size_t col, size_t row,
+                                                 double* out);
+/* The UTF-8 text and its length in bytes (len may be NULL). */
+BATON_EXPORT baton_status baton_table_get_string(const baton_table* table,
+                                                 size_t col, size_t row,
+                                                 const char** out, size_t* len);
+/* Data-quality warnings attached to the result. */
+BATON_EXPORT baton_status baton_table_num_warnings(const baton_table* table,
+                                                   size_t* out);
+BATON_EXPORT baton_status baton_table_warning(const baton_table* table,
+                                              size_t i, const char** out);
+/* Renders as "table" (aligned text), "csv" or "json" into a new string the
+ * caller frees with baton_string_free. Errors: INVALID_ARGUMENT. */
+BATON_EXPORT baton_status baton_table_render(const baton_table* table,
+                                             const char* format, char** out);
+/* Exports as an Arrow struct array; the caller releases both. */
+BATON_EXPORT baton_status baton_table_export_arrow(const baton_table* table,
+                                                   struct ArrowSchema* schema,
+                                                   struct ArrowArray* array);
+/* Writes the table through a connector: target is "NAME:LOCATION".
+ * Errors: INVALID_ARGUMENT, NOT_FOUND, UNSUPPORTED (connector cannot
+ * write), IO_ERROR, PLUGIN_ERROR. */
+BATON_EXPORT baton_status baton_table_write(const baton_table* table,
+                                            const char* target,
+                                            const baton_options* options);
+
+/* ---- Plugins ---------------------------------------------------------- */
+
+/* Loads a connector plugin file explicitly (beside those found on
+ * BATON_PLUGIN_PATH and in the install's plugin folder). Errors:
+ * INVALID_ARGUMENT, NOT_FOUND (no file), PLUGIN_ERROR (not a plugin, no entry
+ * symbol, ABI mismatch: the message names the file and both versions). */
+BATON_EXPORT baton_status baton_plugin_load(const char* path);
+/* The loaded connectors: columns name, version, description, path,
+ * abi (e.g. "1.0"), can_read, can_write (int64 0/1); warnings list plugin
+ * files found but refused. Errors: INVALID_ARGUMENT. */
+BATON_EXPORT baton_status baton_plugins(baton_table** out);
+
+/* ---- Sample data and reports ------------------------------------------ */
+
+/* Writes the deterministic sample B2B dataset (CSV files) and the mapping
+ * that reads it (sample.toml) into folder, creating it. Options:
+ * sample.people (default 20000), sample.seed (default 42), sample.months
+ * (default 18). Errors: INVALID_ARGUMENT, IO_ERROR. */
+BATON_EXPORT baton_status baton_sample_write(const char* folder,
+                                             const baton_options* options);
+/* Runs every analysis the workspace supports and writes one self-contained
+ * HTML report to path (written to a temporary name, then renamed).
+ * Options: the analyses' own (funnel.by, ...) and report.title.
+ * Errors: INVALID_ARGUMENT, IO_ERROR, CANCELLED. */
+BATON_EXPORT baton_status baton_report_write(baton_workspace* ws,
+                                             const char* path,
+                                             const baton_options* options);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BATON_BATON_H_ */

@@ -1,0 +1,358 @@
+#include "model/workspace.h"
+
+#include <algorithm>
+#include <cctype>
+#include <numeric>
+
+namespace baton {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+template <typename T>
+void Permute(std::vector<T>* v, const std::vector<uint32_t>& order) {
+  std::vector<T> out(v->size());
+  for (size_t i = 0; i < order.size(); ++i) out[i] = (*v)[order[i]];
+  v->swap(out);
+}
+
+// Orders rows by (person, at, original position) with a counting sort on
+// person followed by a sort of each person's rows by time; builds offsets.
+std::vector<uint32_t> OrderByPersonTime(const std::vector<uint32_t>& person,
+                                        const std::vector<int64_t>& at,
+                                        uint32_t num_people,
+                                        std::vector<uint32_t>* offsets) {
+  offsets->assign(static_cast<size_t>(num_people) + 1, 0);
+  for (uint32_t p : person) ++(*offsets)[p + 1];
+  for (size_t i = 1; i < offsets->size(); ++i) (*offsets)[i] += (*offsets)[i - 1];
+  std::vector<uint32_t> order(person.size());
+  std::vector<uint32_t> fill(offsets->begin(), offsets->end() - 1);
+  for (uint32_t i = 0; i < person.size(); ++i) order[fill[person[i]]++] = i;
+  for (uint32_t p = 0; p < num_people; ++p) {
+    auto b = order.begin() + (*offsets)[p], e = order.begin() + (*offsets)[p + 1];
+    if (e - b > 1)
+      std::stable_sort(b, e, [&](uint32_t x, uint32_t y) { return at[x] < at[y]; });
+  }
+  return order;
+}
+
+}  // namespace
+
+bool ParseSide(std::string_view text, Side* out) {
+  if (text.empty() || EqualsIgnoreCase(text, "marketing")) {
+    *out = Side::kMarketing;
+    return true;
+  }
+  if (EqualsIgnoreCase(text, "sales")) {
+    *out = Side::kSales;
+    return true;
+  }
+  return false;
+}
+
+bool ParseDisposition(std::string_view text, Disposition* out) {
+  static const struct {
+    const char* name;
+    Disposition d;
+  } kNames[] = {{"advanced", Disposition::kAdvanced},
+                {"accepted", Disposition::kAccepted},
+                {"rejected", Disposition::kRejected},
+                {"recycled", Disposition::kRecycled}};
+  if (text.empty()) {
+    *out = Disposition::kAdvanced;
+    return true;
+  }
+  for (const auto& n : kNames) {
+    if (EqualsIgnoreCase(text, n.name)) {
+      *out = n.d;
+      return true;
+    }
+  }
+  return false;
+}
+
+const char* SideName(Side s) {
+  return s == Side::kSales ? "sales" : "marketing";
+}
+
+const char* DispositionName(Disposition d) {
+  switch (d) {
+    case Disposition::kAdvanced: return "advanced";
+    case Disposition::kAccepted: return "accepted";
+    case Disposition::kRejected: return "rejected";
+    case Disposition::kRecycled: return "recycled";
+  }
+  return "advanced";
+}
+
+Workspace::Workspace() = default;
+
+Status Workspace::CheckBuilding() const {
+  if (frozen_)
+    return Status::FailedPrecondition(
+        "the workspace is frozen: rows can only be added before the first "
+        "analysis");
+  return Status::OK();
+}
+
+void Workspace::NoteTime(int64_t t) {
+  if (t == kNoTime) return;
+  if (min_time_ == kNoTime || t < min_time_) min_time_ = t;
+  if (max_time_ == kNoTime || t > max_time_) max_time_ = t;
+}
+
+uint32_t Workspace::PersonIndex(std::string_view person_id) {
+  uint32_t before = person_ids_.size();
+  uint32_t p = person_ids_.Intern(person_id);
+  if (p == before) {
+    people_.account.push_back(0);
+    people_.created_at.push_back(kNoTime);
+    people_.source.push_back(0);
+    people_.owner.push_back(0);
+    people_.listed.push_back(0);
+    for (auto& [key, values] : people_.attributes) values.push_back(0);
+  }
+  return p;
+}
+
+void Workspace::Reserve(std::string_view table, size_t n) {
+  if (table == "touches") {
+    size_t m = touches_.size() + n;
+    touches_.person.reserve(m);
+    touches_.at.reserve(m);
+    touches_.channel.reserve(m);
+    touches_.campaign.reserve(m);
+    touches_.side.reserve(m);
+    touches_.activity.reserve(m);
+    touches_.cost.reserve(m);
+  } else if (table == "stages") {
+    size_t m = stages_.size() + n;
+    stages_.person.reserve(m);
+    stages_.stage.reserve(m);
+    stages_.at.reserve(m);
+    stages_.disposition.reserve(m);
+    stages_.reason.reserve(m);
+  }
+}
+
+Status Workspace::AddPerson(const PersonRow& row) {
+  BATON_RETURN_IF_ERROR(CheckBuilding());
+  if (row.person_id.empty())
+    return Status::InvalidArgument("person_id is empty");
+  uint32_t p = PersonIndex(row.person_id);
+  people_.listed[p] = 1;
+  auto fill = [&](std::vector<uint32_t>& col, std::string_view v) {
+    if (!v.empty() && col[p] == 0) col[p] = labels_.Intern(v);
+  };
+  fill(people_.account, row.account_id);
+  fill(people_.source, row.source);
+  fill(people_.owner, row.owner);
+  if (row.created_at != kNoTime && people_.created_at[p] == kNoTime) {
+    people_.created_at[p] = row.created_at;
+    NoteTime(row.created_at);
+  }
+  return Status::OK();
+}
+
+Status Workspace::SetAttribute(std::string_view person_id, std::string_view key,
+                               std::string_view value) {
+  BATON_RETURN_IF_ERROR(CheckBuilding());
+  if (person_id.empty()) return Status::InvalidArgument("person_id is empty");
+  if (key.empty()) return Status::InvalidArgument("attribute name is empty");
+  uint32_t p = PersonIndex(person_id);
+  uint32_t k = labels_.Intern(key);
+  auto it = people_.attributes.find(k);
+  if (it == people_.attributes.end())
+    it = people_.attributes.emplace(k, std::vector<uint32_t>(num_people(), 0)).first;
+  if (!value.empty() && it->second[p] == 0) it->second[p] = labels_.Intern(value);
+  return Status::OK();
+}
+
+Status Workspace::AddTouch(const TouchRow& row) {
+  BATON_RETURN_IF_ERROR(CheckBuilding());
+  if (row.person_id.empty()) return Status::InvalidArgument("person_id is empty");
+  if (row.at == kNoTime) return Status::InvalidArgument("touch time is missing");
+  touches_.person.push_back(PersonIndex(row.person_id));
+  touches_.at.push_back(row.at);
+  touches_.channel.push_back(labels_.Intern(row.channel));
+  touches_.campaign.push_back(labels_.Intern(row.campaign));
+  touches_.side.push_back(static_cast<uint8_t>(row.side));
+  touches_.activity.push_back(labels_.Intern(row.activity));
+  touches_.cost.push_back(row.cost);
+  NoteTime(row.at);
+  return Status::OK();
+}
+
+Result<int> Workspace::MapStage(std::string_view value, bool* ignored) const {
+  *ignored = false;
+  int code = stage_map_.Lookup(value);
+  if (code == StageMap::kIgnore) {
+    *ignored = true;
+    return code;
+  }
+  if (code == StageMap::kUnknown)
+    return Status::InvalidArgument(
+        "\"" + std::string(value) + "\" is not a known stage; stages are " +
+        stage_map_.Describe() + "; map it under [stage_map]");
+  return code;
+}
+
+Status Workspace::AddStage(const StageRow& row) {
+  BATON_RETURN_IF_ERROR(CheckBuilding());
+  if (row.person_id.empty()) return Status::InvalidArgument("person_id is empty");
+  if (row.at == kNoTime) return Status::InvalidArgument("stage time is missing");
+  if (row.stage < 0 || row.stage >= stage_map_.num_stages())
+    return Status::InvalidArgument("stage code out of range");
+  stages_.person.push_back(PersonIndex(row.person_id));
+  stages_.stage.push_back(static_cast<uint8_t>(row.stage));
+  stages_.at.push_back(row.at);
+  stages_.disposition.push_back(static_cast<uint8_t>(row.disposition));
+  stages_.reason.push_back(labels_.Intern(row.reason));
+  NoteTime(row.at);
+  return Status::OK();
+}
+
+Status Workspace::AddDeal(const DealRow& row) {
+  BATON_RETURN_IF_ERROR(CheckBuilding());
+  if (row.deal_id.empty()) return Status::InvalidArgument("deal_id is empty");
+  deals_.id.push_back(labels_.Intern(row.deal_id));
+  deals_.account.push_back(labels_.Intern(row.account_id));
+  deals_.person.push_back(row.person_id.empty() ? kNoPerson
+                                                : PersonIndex(row.person_id));
+  deals_.created_at.push_back(row.created_at);
+  deals_.closed_at.push_back(row.closed_at);
+  deals_.amount.push_back(row.amount);
+  deals_.currency.push_back(labels_.Intern(row.currency));
+  deals_.stage.push_back(labels_.Intern(row.stage));
+  deals_.is_won.push_back(row.is_won ? 1 : 0);
+  deals_.is_closed.push_back(row.is_closed || row.is_won ? 1 : 0);
+  deals_.owner.push_back(labels_.Intern(row.owner));
+  deals_.source.push_back(labels_.Intern(row.source));
+  deals_.campaign.push_back(labels_.Intern(row.campaign));
+  NoteTime(row.created_at);
+  NoteTime(row.closed_at);
+  return Status::OK();
+}
+
+Status Workspace::AddSpend(const SpendRow& row) {
+  BATON_RETURN_IF_ERROR(CheckBuilding());
+  if (row.period_start != kNoTime && row.period_end != kNoTime &&
+      row.period_end < row.period_start)
+    return Status::InvalidArgument("spend period ends before it starts");
+  spend_.channel.push_back(labels_.Intern(row.channel));
+  spend_.campaign.push_back(labels_.Intern(row.campaign));
+  spend_.period_start.push_back(row.period_start);
+  spend_.period_end.push_back(row.period_end);
+  spend_.amount.push_back(row.amount);
+  spend_.currency.push_back(labels_.Intern(row.currency));
+  return Status::OK();
+}
+
+Status Workspace::AddPath(const std::vector<std::string_view>& channels,
+                          double conversions, double value, double nulls) {
+  BATON_RETURN_IF_ERROR(CheckBuilding());
+  if (channels.empty()) return Status::InvalidArgument("the path is empty");
+  for (double v : {conversions, value, nulls})
+    if (!(v >= 0) || v > 1e300)
+      return Status::InvalidArgument(
+          "path counts must be finite and non-negative");
+  for (std::string_view c : channels) {
+    if (c.empty())
+      return Status::InvalidArgument("the path has an empty channel");
+    paths_.channels.push_back(labels_.Intern(c));
+  }
+  paths_.offsets.push_back(static_cast<uint32_t>(paths_.channels.size()));
+  paths_.conversions.push_back(conversions);
+  paths_.value.push_back(value);
+  paths_.nulls.push_back(nulls);
+  return Status::OK();
+}
+
+void Workspace::CountDefault(const std::string& field, const std::string& value,
+                             int64_t n) {
+  if (n > 0) default_counts_[field + " = " + value] += n;
+}
+
+uint32_t Workspace::AttributeKey(std::string_view key) const {
+  uint32_t k = labels_.Find(key);
+  if (k == Dictionary::kNotFound || people_.attributes.count(k) == 0)
+    return Dictionary::kNotFound;
+  return k;
+}
+
+Status Workspace::Freeze() {
+  if (frozen_) return Status::OK();
+  const uint32_t n = num_people();
+
+  // Order touches and stages by person, then time.
+  {
+    std::vector<uint32_t> order =
+        OrderByPersonTime(touches_.person, touches_.at, n, &touch_offsets_);
+    Permute(&touches_.person, order);
+    Permute(&touches_.at, order);
+    Permute(&touches_.channel, order);
+    Permute(&touches_.campaign, order);
+    Permute(&touches_.side, order);
+    Permute(&touches_.activity, order);
+    Permute(&touches_.cost, order);
+  }
+  {
+    std::vector<uint32_t> order =
+        OrderByPersonTime(stages_.person, stages_.at, n, &stage_offsets_);
+    Permute(&stages_.person, order);
+    Permute(&stages_.stage, order);
+    Permute(&stages_.at, order);
+    Permute(&stages_.disposition, order);
+    Permute(&stages_.reason, order);
+  }
+
+  // A person's created_at defaults to their first record.
+  int64_t defaulted = 0;
+  std::vector<int64_t> first(n, kNoTime);
+  auto see = [&](uint32_t p, int64_t t) {
+    if (p != kNoPerson && t != kNoTime && (first[p] == kNoTime || t < first[p]))
+      first[p] = t;
+  };
+  for (size_t i = 0; i < touches_.size(); ++i) see(touches_.person[i], touches_.at[i]);
+  for (size_t i = 0; i < stages_.size(); ++i) see(stages_.person[i], stages_.at[i]);
+  for (size_t i = 0; i < deals_.size(); ++i) see(deals_.person[i], deals_.created_at[i]);
+  for (uint32_t p = 0; p < n; ++p) {
+    if (people_.created_at[p] == kNoTime && first[p] != kNoTime) {
+      people_.created_at[p] = first[p];
+      ++defaulted;
+    }
+  }
+  CountDefault("people.created_at", "first record of the person", defaulted);
+  int64_t unlisted = 0;
+  for (uint8_t l : people_.listed) unlisted += l == 0;
+  if (unlisted > 0 && unlisted < n)
+    AddNote(std::to_string(unlisted) +
+            " people appear in touches, stages or deals but not in people; "
+            "they were added with empty source and owner");
+  for (const auto& [what, count] : default_counts_)
+    AddNote("default applied to " + std::to_string(count) + " rows: " + what);
+  frozen_ = true;
+  return Status::OK();
+}
+
+size_t Workspace::MemoryBytes() const {
+  size_t b = person_ids_.MemoryBytes() + labels_.MemoryBytes();
+  b += people_.account.capacity() * 4 * 3 + people_.created_at.capacity() * 8 +
+       people_.listed.capacity();
+  for (const auto& [k, v] : people_.attributes) b += v.capacity() * 4;
+  b += touches_.person.capacity() * (4 + 8 + 4 + 4 + 1 + 4 + 8);
+  b += stages_.person.capacity() * (4 + 1 + 8 + 1 + 4);
+  b += deals_.id.capacity() * (4 * 9 + 8 * 3 + 2);
+  b += spend_.channel.capacity() * (4 * 3 + 8 * 3);
+  b += (touch_offsets_.capacity() + stage_offsets_.capacity()) * 4;
+  return b;
+}
+
+}  // namespace baton
