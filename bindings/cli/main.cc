@@ -1,0 +1,319 @@
+// The `baton` command line: converts arguments, calls the C++ facade
+// (baton.hpp, itself over the C ABI alone) and prints results. Every command
+// therefore exercises the stable ABI. No analysis happens here.
+//
+// Exit codes: 0 success, 1 engine or data error, 2 usage error.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "baton/baton.hpp"
+
+namespace {
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A command's parsed arguments: positionals and --flag values.
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> flags;
+  std::vector<std::string> options;  // --option key=value, repeatable
+
+  bool Has(const std::string& f) const { return flags.count(f) != 0; }
+  std::string Get(const std::string& f, const std::string& fallback = "") const {
+    auto it = flags.find(f);
+    return it == flags.end() ? fallback : it->second;
+  }
+};
+
+struct Command {
+  const char* name;
+  const char* summary;
+  const char* usage;  // full help text
+  std::set<std::string> value_flags;
+  std::set<std::string> bool_flags;
+  int min_positional;
+  int max_positional;
+  std::function<int(const Args&)> run;
+};
+
+Args Parse(const Command& cmd, int argc, char** argv, int first) {
+  Args a;
+  for (int i = first; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s.rfind("--", 0) == 0 && s.size() > 2) {
+      std::string name = s.substr(2), value;
+      size_t eq = name.find('=');
+      bool inline_value = eq != std::string::npos;
+      if (inline_value) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      }
+      if (name == "option" || cmd.value_flags.count(name)) {
+        if (!inline_value) {
+          if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
+          value = argv[++i];
+        }
+        if (name == "option") a.options.push_back(value);
+        else a.flags[name] = value;
+      } else if (cmd.bool_flags.count(name)) {
+        if (inline_value) throw UsageError("--" + name + " takes no value");
+        a.flags[name] = "true";
+      } else {
+        throw UsageError("unknown option --" + name + " for `baton " + cmd.name +
+                         "` (see baton " + cmd.name + " --help)");
+      }
+    } else {
+      a.positional.push_back(s);
+    }
+  }
+  int n = static_cast<int>(a.positional.size());
+  if (n < cmd.min_positional)
+    throw UsageError(std::string("`baton ") + cmd.name + "` needs " +
+                     (cmd.min_positional == 1 ? "a SOURCE" : "more arguments") +
+                     " (see baton " + cmd.name + " --help)");
+  if (n > cmd.max_positional)
+    throw UsageError("unexpected argument \"" + a.positional[cmd.max_positional] + "\"");
+  return a;
+}
+
+baton::Options ConnectorOptions(const Args& a) {
+  baton::Options o;
+  for (const std::string& kv : a.options) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError("--option takes key=value, got \"" + kv + "\"");
+    o.Set(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  return o;
+}
+
+// Prints a progress line on stderr once work has taken more than a second.
+class ProgressLine {
+ public:
+  ProgressLine() : start_(Clock::now()), tty_(isatty(STDERR_FILENO)) {}
+  ~ProgressLine() { Finish(); }
+  bool Update(double fraction, const std::string& phase) {
+    auto now = Clock::now();
+    if (now - start_ < std::chrono::seconds(1)) return false;
+    if (!tty_ && shown_ && now - last_ < std::chrono::seconds(2) && phase == phase_)
+      return false;
+    char pct[16] = "";
+    if (fraction >= 0) std::snprintf(pct, sizeof pct, " %3.0f%%", fraction * 100);
+    std::fprintf(stderr, tty_ ? "\r\033[Kbaton: %s%s" : "baton: %s%s\n", phase.c_str(), pct);
+    std::fflush(stderr);
+    shown_ = true;
+    last_ = now;
+    phase_ = phase;
+    return false;
+  }
+  void Finish() {
+    if (shown_ && tty_) std::fprintf(stderr, "\r\033[K");
+    shown_ = false;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point start_, last_;
+  bool tty_;
+  bool shown_ = false;
+  std::string phase_;
+};
+
+// Loads SOURCE and prints what was read (and which defaults were applied)
+// on stderr, so stdout carries only the result.
+baton::Workspace Load(const std::string& source, const Args& a) {
+  baton::Workspace ws;
+  ProgressLine progress;
+  ws.set_progress([&](double f, const std::string& phase) { return progress.Update(f, phase); });
+  ws.load(source, ConnectorOptions(a));
+  ws.freeze();
+  progress.Finish();
+  ws.set_progress(nullptr);
+  baton::Table info = ws.info();
+  size_t kind = info.column_index("kind");
+  for (size_t r = 0; r < info.num_rows(); ++r) {
+    if (info.get_string(kind, r) == "load") {
+      std::string rejects = info.get_string("rejects_file", r);
+      std::fprintf(stderr, "baton: read %s: %lld rows -> %s (%lld accepted, %lld rejected%s%s)\n",
+                   info.get_string("file", r).c_str(),
+                   static_cast<long long>(info.get_int64("rows_read", r)),
+                   info.get_string("table", r).c_str(),
+                   static_cast<long long>(info.get_int64("rows_accepted", r)),
+                   static_cast<long long>(info.get_int64("rows_rejected", r)),
+                   rejects.empty() ? "" : "; rejects in ", rejects.c_str());
+    } else {
+      std::fprintf(stderr, "baton: note: %s\n", info.get_string("message", r).c_str());
+    }
+  }
+  return ws;
+}
+
+void PrintWarnings(const baton::Table& t) {
+  for (const std::string& w : t.warnings()) std::fprintf(stderr, "baton: warning: %s\n", w.c_str());
+}
+
+std::string Format(const Args& a) {
+  std::string f = a.Get("format", "table");
+  if (f != "table" && f != "csv" && f != "json")
+    throw UsageError("--format must be table, csv or json, not \"" + f + "\"");
+  return f;
+}
+
+baton::Options FunnelOptions(const Args& a) {
+  baton::Options o;
+  if (a.Has("by")) o.Set("funnel.by", a.Get("by"));
+  if (a.Has("strict")) o.Set("funnel.strict", "true");
+  if (a.Has("cohort")) o.Set("funnel.cohort", a.Get("cohort"));
+  if (a.Has("within")) o.Set("funnel.within", a.Get("within"));
+  return o;
+}
+
+int RunPlugins(const Args& a) {
+  baton::Table t = baton::Plugins();
+  std::string f = Format(a);
+  std::cout << t.render(f);
+  PrintWarnings(t);
+  return 0;
+}
+
+int RunSample(const Args& a) {
+  if (!a.Has("out")) throw UsageError("`baton sample` needs --out DIR");
+  baton::Options o;
+  if (a.Has("people")) o.Set("sample.people", a.Get("people"));
+  if (a.Has("seed")) o.Set("sample.seed", a.Get("seed"));
+  if (a.Has("months")) o.Set("sample.months", a.Get("months"));
+  baton::WriteSample(a.Get("out"), o);
+  std::fprintf(stderr, "baton: wrote the sample data and its mapping %s/sample.toml\n",
+               a.Get("out").c_str());
+  return 0;
+}
+
+int RunFunnel(const Args& a) {
+  std::string format = Format(a);
+  baton::Options o = FunnelOptions(a);
+  baton::Workspace ws = Load(a.positional[0], a);
+  baton::Table t = ws.funnel(o);
+  std::cout << t.render(format);
+  PrintWarnings(t);
+  return 0;
+}
+
+int RunReport(const Args& a) {
+  if (!a.Has("out")) throw UsageError("`baton report` needs --out report.html");
+  baton::Options o = FunnelOptions(a);
+  if (!a.Has("by")) o.Set("funnel.by", "source");
+  if (a.Has("title")) o.Set("report.title", a.Get("title"));
+  baton::Workspace ws = Load(a.positional[0], a);
+  if (a.Has("print")) {
+    baton::Table t = ws.funnel(baton::Options{{"funnel.by", ""}});
+    std::cout << t.render("table");
+  }
+  ws.report(a.Get("out"), o);
+  std::fprintf(stderr, "baton: wrote %s\n", a.Get("out").c_str());
+  return 0;
+}
+
+const char* kSourceHelp =
+    "SOURCE is a mapping file (*.toml, read by the csv connector) or NAME:LOCATION\n"
+    "for a named connector (see `baton plugins`). Connector options: --option KEY=VALUE.\n";
+
+std::vector<Command> Commands() {
+  return {
+      {"plugins", "list the connector plugins found",
+       "usage: baton plugins [--format table|csv|json]\n\n"
+       "Lists the connectors loaded from BATON_PLUGIN_PATH and the install's plugin\n"
+       "folder, with their versions and ABI. Plugin files that were refused are\n"
+       "listed as warnings on stderr.\n",
+       {"format"}, {}, 0, 0, RunPlugins},
+      {"sample", "write the sample B2B dataset and its mapping",
+       "usage: baton sample --out DIR [--people N] [--seed S] [--months M]\n\n"
+       "Writes a deterministic, realistic B2B dataset (people, touches, stages,\n"
+       "deals, spend as CSV) and DIR/sample.toml, the mapping that reads it.\n"
+       "  --people N   people to generate (default 20000)\n"
+       "  --seed S     random seed (default 42); the same seed gives the same bytes\n"
+       "  --months M   months of history ending 2025-12-31 (default 18)\n",
+       {"out", "people", "seed", "months"}, {}, 0, 0, RunSample},
+      {"funnel", "the demand waterfall: reach, conversion and velocity per stage",
+       "usage: baton funnel SOURCE [--by FIELD] [--strict] [--cohort month]\n"
+       "                           [--within 90d] [--format table|csv|json]\n\n"
+       "One row per segment and funnel stage: segment, stage, reached, next_stage,\n"
+       "advanced, rate_to_next, won, rate_to_won, median_days_to_next, p90_days_to_next.\n"
+       "  --by FIELD     source, campaign (of the first touch), owner, or a people\n"
+       "                 attribute; missing values form the segment (none)\n"
+       "  --strict       count recorded stages only (default: a later stage implies\n"
+       "                 the skipped ones)\n"
+       "  --cohort month split by month of entering the first stage\n"
+       "  --within DUR   count advancing and winning only within DUR (90d, 24h, 2w)\n"
+       "  --format F     table (default), csv or json\n",
+       {"by", "cohort", "within", "format"}, {"strict"}, 1, 1, RunFunnel},
+      {"report", "write the HTML alignment report",
+       "usage: baton report SOURCE --out report.html [--by FIELD] [--title TEXT] [--print]\n\n"
+       "Runs every analysis the data supports and writes one self-contained HTML\n"
+       "file (no network needed to view it).\n"
+       "  --by FIELD   segment of the funnel tables (default source)\n"
+       "  --title T    the report's title\n"
+       "  --print      also print the overall funnel on stdout\n",
+       {"out", "by", "title", "cohort", "within"}, {"print", "strict"}, 1, 1, RunReport},
+  };
+}
+
+void PrintHelp(const std::vector<Command>& cmds) {
+  std::printf(
+      "baton %s: one set of numbers for sales and marketing\n\n"
+      "usage: baton COMMAND [ARGS] (baton COMMAND --help for details)\n\ncommands:\n",
+      baton::Version().c_str());
+  for (const auto& c : cmds) std::printf("  %-9s %s\n", c.name, c.summary);
+  std::printf("\n%s", kSourceHelp);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<Command> cmds = Commands();
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    PrintHelp(cmds);
+    return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::printf("baton %s (ABI %u.%u)\n", baton::Version().c_str(), baton::AbiVersion() >> 16,
+                baton::AbiVersion() & 0xffff);
+    return 0;
+  }
+  for (const auto& cmd : cmds) {
+    if (cmd.name != std::string(argv[1])) continue;
+    for (int i = 2; i < argc; ++i) {
+      if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+        std::printf("%s", cmd.usage);
+        if (cmd.max_positional > 0) std::printf("\n%s", kSourceHelp);
+        return 0;
+      }
+    }
+    try {
+      Args a = Parse(cmd, argc, argv, 2);
+      return cmd.run(a);
+    } catch (const UsageError& e) {
+      std::fprintf(stderr, "baton: %s\n", e.what());
+      return 2;
+    } catch (const baton::Error& e) {
+      std::fprintf(stderr, "baton: error: %s\n", e.what());
+      return 1;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "baton: error: %s\n", e.what());
+      return 1;
+    }
+  }
+  std::fprintf(stderr, "baton: unknown command \"%s\" (see baton --help)\n", argv[1]);
+  return 2;
+}
