@@ -144,6 +144,8 @@ std::string CsvReader::ColumnLabel(size_t index) const {
 
 Error CsvReader::Open(const std::string& path, const std::string& name,
                       const CsvOptions& options) {
+  if (file_)
+    return Error::Make(BATON_FAILED_PRECONDITION, name + ": the CSV reader is already open");
   name_ = name;
   options_ = options;
   if (options_.block_size == 0) options_.block_size = 1;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -45,7 +44,6 @@ struct Settings {
 class Parser {
  public:
   Parser(const std::string& path, Mapping* out) : path_(path), out_(out) {
-    std::error_code ec;
     folder_ = fs::path(path).parent_path();
     stem_ = fs::path(path).stem().string();
   }
@@ -496,6 +494,8 @@ Error ParseMappingText(std::string_view text, const std::string& path,
                        Mapping* out) {
   *out = Mapping();
   out->path = path;
+  // Windows editors often save UTF-8 with a byte order mark.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   toml::parse_result result = toml::parse(text, path);
   if (!result) {
     const toml::parse_error& err = result.error();

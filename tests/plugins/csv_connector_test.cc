@@ -425,6 +425,13 @@ person_id = "id"
   EXPECT_EQ(ws_.num_people(), 1u);
 }
 
+TEST_F(CsvConnector, MappingSavedWithByteOrderMarkLoads) {
+  Put("p.csv", "Soci\xC3\xA9t\xC3\xA9\na\n");  // column "Société" in UTF-8
+  Status s = Load("\xEF\xBB\xBF[[people]]\nfile = 'p.csv'\nperson_id = 'Société'\n");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ws_.num_people(), 1u);
+}
+
 TEST_F(CsvConnector, HeaderOnlyFileLoadsZeroRows) {
   Put("p.csv", "id,src\n");
   ASSERT_TRUE(Load("[[people]]\nfile = 'p.csv'\nperson_id = 'id'\n").ok());
