@@ -260,6 +260,21 @@ Result<uint32_t> WorkspaceSink::Open(const std::string& table,
   return static_cast<uint32_t>(batches_.size() - 1);
 }
 
+Result<int> WorkspaceSink::MapStageCached(Batch* b, std::string_view value,
+                                          bool* ignored) {
+  // A stage column holds a handful of distinct values: translate each once.
+  for (const auto& [text, code] : b->stage_cache) {
+    if (text == value) {
+      *ignored = code == StageMap::kIgnore;
+      return code;
+    }
+  }
+  Result<int> code = ws_->MapStage(value, ignored);
+  if (code.ok() && b->stage_cache.size() < 64)
+    b->stage_cache.emplace_back(std::string(value), *code);
+  return code;
+}
+
 Status WorkspaceSink::ParseError(const Batch& b, int64_t row, size_t i,
                                  std::string_view value,
                                  const std::string& what) const {
@@ -313,7 +328,8 @@ Status WorkspaceSink::Row(uint32_t batch, int64_t row, const baton_str* values) 
   switch (b.kind) {
     case TableKind::kPeople: {
       PersonRow r;
-      std::vector<std::pair<size_t, std::string_view>> attrs;
+      std::vector<std::pair<size_t, std::string_view>>& attrs = scratch_attributes_;
+      attrs.clear();
       for (size_t i = 0; i < n; ++i) {
         switch (b.field[i]) {
           case -1: attrs.emplace_back(i, Trim(text(i))); break;
@@ -372,7 +388,7 @@ Status WorkspaceSink::Row(uint32_t batch, int64_t row, const baton_str* values) 
             break;
           case kSStage: {
             BATON_RETURN_IF_ERROR(required(i));
-            Result<int> code = ws_->MapStage(Trim(text(i)), &ignored);
+            Result<int> code = MapStageCached(&b, Trim(text(i)), &ignored);
             if (!code.ok())
               return ParseError(b, row, i, text(i),
                                 "is not a known stage; stages are " +

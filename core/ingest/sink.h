@@ -49,9 +49,11 @@ class WorkspaceSink {
     int64_t ignored_stage_rows = 0;
     int64_t side_defaults = 0;
     bool has_side = false;
+    std::vector<std::pair<std::string, int>> stage_cache;  // raw value -> code
     bool open = true;
   };
 
+  Result<int> MapStageCached(Batch* b, std::string_view value, bool* ignored);
   Status ParseError(const Batch& b, int64_t row, size_t value_index,
                     std::string_view value, const std::string& what) const;
 
@@ -59,6 +61,7 @@ class WorkspaceSink {
   std::string connector_;
   std::vector<Batch> batches_;
   std::string last_error_;
+  std::vector<std::pair<size_t, std::string_view>> scratch_attributes_;
   baton_sink sink_;
 };
 

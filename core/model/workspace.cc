@@ -46,7 +46,11 @@ std::vector<uint32_t> OrderByPersonTime(const std::vector<uint32_t>& person,
 }  // namespace
 
 bool ParseSide(std::string_view text, Side* out) {
-  if (text.empty() || EqualsIgnoreCase(text, "marketing")) {
+  if (text == "sales") {  // the common spellings first, without case folding
+    *out = Side::kSales;
+    return true;
+  }
+  if (text.empty() || text == "marketing" || EqualsIgnoreCase(text, "marketing")) {
     *out = Side::kMarketing;
     return true;
   }
@@ -68,6 +72,12 @@ bool ParseDisposition(std::string_view text, Disposition* out) {
   if (text.empty()) {
     *out = Disposition::kAdvanced;
     return true;
+  }
+  for (const auto& n : kNames) {
+    if (text == n.name) {
+      *out = n.d;
+      return true;
+    }
   }
   for (const auto& n : kNames) {
     if (EqualsIgnoreCase(text, n.name)) {
@@ -109,8 +119,14 @@ void Workspace::NoteTime(int64_t t) {
 }
 
 uint32_t Workspace::PersonIndex(std::string_view person_id) {
+  // Exports usually list a person's rows together: the previous id is the
+  // likeliest, and comparing with it avoids a random probe of a table with
+  // millions of ids.
+  if (last_person_ != kNoPerson && person_ids_.Get(last_person_) == person_id)
+    return last_person_;
   uint32_t before = person_ids_.size();
   uint32_t p = person_ids_.Intern(person_id);
+  last_person_ = p;
   if (p == before) {
     people_.account.push_back(0);
     people_.created_at.push_back(kNoTime);

@@ -270,6 +270,7 @@ class Workspace {
   std::vector<LoadStat> load_stats_;
   std::vector<std::string> notes_;
   std::map<std::string, int64_t> default_counts_;
+  uint32_t last_person_ = kNoPerson;  // PersonIndex's one-entry cache
   int64_t min_time_ = kNoTime;
   int64_t max_time_ = kNoTime;
 };
