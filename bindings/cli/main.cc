@@ -209,6 +209,79 @@ int RunFunnel(const Args& a) {
   return 0;
 }
 
+int RunAttribution(const Args& a) {
+  std::string format = Format(a);
+  baton::Options o;
+  static const char* const kPassThrough[][2] = {
+      {"model", "attribution.model"},         {"order", "attribution.order"},
+      {"by", "attribution.by"},               {"conversion", "attribution.conversion"},
+      {"lookback", "attribution.lookback"},   {"half-life", "attribution.half_life"},
+      {"weights", "attribution.weights"},     {"value", "attribution.value"}};
+  for (const auto& p : kPassThrough)
+    if (a.Has(p[0])) o.Set(p[1], a.Get(p[0]));
+  if (a.Has("include-sales")) o.Set("attribution.include_sales", "true");
+  baton::Workspace ws = Load(a.positional[0], a);
+  baton::Table t = a.Has("transitions") ? ws.markov_transitions(o) : ws.attribution(o);
+  std::cout << t.render(format);
+  PrintWarnings(t);
+  return 0;
+}
+
+// Prints an analysis's table; flags map one-to-one to options.
+int RunTable(const Args& a, const std::vector<std::pair<const char*, const char*>>& flags,
+             const std::function<baton::Table(const baton::Workspace&, const baton::Options&)>& run,
+             baton::Options o = {}) {
+  std::string format = Format(a);
+  for (const auto& [flag, key] : flags)
+    if (a.Has(flag)) o.Set(key, a.Get(flag));
+  baton::Workspace ws = Load(a.positional[0], a);
+  baton::Table t = run(ws, o);
+  std::cout << t.render(format);
+  PrintWarnings(t);
+  return 0;
+}
+
+int RunHandoff(const Args& a) {
+  if (a.Has("reasons") && a.Has("by-response"))
+    throw UsageError("give --reasons or --by-response, not both");
+  return RunTable(a, {{"by", "handoff.by"}, {"stage", "handoff.stage"}, {"sla", "handoff.sla"},
+                      {"leak-after", "handoff.leak_after"}},
+                  [&](const baton::Workspace& ws, const baton::Options& o) {
+                    if (a.Has("reasons")) return ws.handoff_reasons(o);
+                    if (a.Has("by-response")) return ws.handoff_by_response(o);
+                    return ws.handoff(o);
+                  });
+}
+
+int RunSpend(const Args& a) {
+  return RunTable(a, {{"by", "spend.by"}, {"model", "spend.model"}},
+                  [](const baton::Workspace& ws, const baton::Options& o) { return ws.spend(o); });
+}
+
+int RunDeals(const Args& a) {
+  return RunTable(a, {{"by", "deals.by"}},
+                  [](const baton::Workspace& ws, const baton::Options& o) { return ws.deals(o); });
+}
+
+// The scorecard's targets come from --config, else from the mapping file
+// itself when it has a [scorecard] table.
+std::string ScorecardConfig(const Args& a) {
+  if (a.Has("config")) return a.Get("config");
+  const std::string& source = a.positional[0];
+  if (source.size() > 5 && source.compare(source.size() - 5, 5, ".toml") == 0) return source;
+  throw UsageError("give the targets with --config baton.toml (a file with a [scorecard] table)");
+}
+
+int RunScorecard(const Args& a) {
+  baton::Options o;
+  o.Set("scorecard.config", ScorecardConfig(a));
+  return RunTable(a, {},
+                  [](const baton::Workspace& ws, const baton::Options& opts) {
+                    return ws.scorecard(opts);
+                  },
+                  o);
+}
+
 int RunReport(const Args& a) {
   if (!a.Has("out")) throw UsageError("`baton report` needs --out report.html");
   baton::Options o = FunnelOptions(a);
@@ -257,6 +330,79 @@ std::vector<Command> Commands() {
        "  --within DUR   count advancing and winning only within DUR (90d, 24h, 2w)\n"
        "  --format F     table (default), csv or json\n",
        {"by", "cohort", "within", "format"}, {"strict"}, 1, 1, RunFunnel},
+      {"attribution", "multi-touch attribution of conversions and revenue",
+       "usage: baton attribution SOURCE [--model NAME[,NAME...]|all] [--order k|auto]\n"
+       "       [--by channel|campaign] [--conversion STAGE] [--lookback 90d]\n"
+       "       [--include-sales] [--half-life 7d] [--weights F,B,L]\n"
+       "       [--value conversions|rate] [--transitions] [--format table|csv|json]\n\n"
+       "One row per (model, key): model, key, conversions, revenue, removal_effect.\n"
+       "A conversion is a person's first entry into --conversion (default won, which a\n"
+       "won deal also reaches); revenue is the amount of the person's won deals. The\n"
+       "touches credited are the person's marketing touches (and sales touches with\n"
+       "--include-sales) at or before the conversion, within --lookback.\n"
+       "Models and their weights:\n"
+       "  first            100% to the first touch\n"
+       "  last             100% to the last touch\n"
+       "  last_non_direct  100% to the last touch whose channel is not direct\n"
+       "  linear           equal shares\n"
+       "  time_decay       weight 2^(-age/half-life), age from the conversion\n"
+       "  u_shaped         40% first, 40% last, 20% over the touches between\n"
+       "  j_shaped         20% first, 60% last, 20% between\n"
+       "  inverse_j        60% first, 20% last, 20% between\n"
+       "  w_shaped         30% first, 30% lead creation, 30% opportunity creation,\n"
+       "                   10% over the others\n"
+       "  full_path        22.5% each to first, lead creation, opportunity creation and\n"
+       "                   closed-won touches, 10% over the others\n"
+       "  position         --weights first,between,last\n"
+       "  markov           removal effects of an absorbing Markov chain of --order k,\n"
+       "                   solved exactly (no simulation)\n"
+       "  shapley          exact Shapley values (--value conversions: v(S) = conversions\n"
+       "                   of journeys whose channels all lie in S; rate: conversion rate\n"
+       "                   of journeys with exactly the channels S)\n"
+       "  --transitions    print the Markov chain (from, to, probability) instead\n",
+       {"model", "order", "by", "conversion", "lookback", "half-life", "weights", "value",
+        "format"},
+       {"include-sales", "transitions"}, 1, 1, RunAttribution},
+      {"handoff", "the hand-off: response time, SLA, leakage, acceptance, reasons",
+       "usage: baton handoff SOURCE [--by FIELD] [--stage mql] [--sla 24h]\n"
+       "                            [--leak-after 30d] [--reasons | --by-response]\n"
+       "                            [--format table|csv|json]\n\n"
+       "One row per segment: segment, handed_off, worked, response_median_hours,\n"
+       "response_p90_hours, within_sla, sla_rate, leaked, accepted, rejected,\n"
+       "acceptance_rate, recycled, won, rate_to_won.\n"
+       "  A hand-off is an entry into --stage (default mql). worked: followed by a sales\n"
+       "  touch; response time: to that first sales touch; within_sla: worked within\n"
+       "  --sla (exactly at it counts); sla_rate = within_sla / handed_off; leaked: no\n"
+       "  sales touch and no later stage within --leak-after (only hand-offs that old);\n"
+       "  accepted / rejected / recycled: the next disposition after the hand-off.\n"
+       "  --reasons      rejection reasons per segment: segment, reason, rejected, share\n"
+       "  --by-response  conversion to won by response bucket (<1h, 1-4h, 4-24h, 1-3d,\n"
+       "                 >3d, never): segment, bucket, handed_off, won, rate_to_won\n",
+       {"by", "stage", "sla", "leak-after", "format"}, {"reasons", "by-response"}, 1, 1,
+       RunHandoff},
+      {"spend", "spend efficiency: cost per stage, CAC and ROI",
+       "usage: baton spend SOURCE [--by channel|campaign] [--model first]\n"
+       "                          [--format table|csv|json]\n\n"
+       "key, spend, people, mqls, sqls, won_deals, revenue, cost_per_lead, cost_per_mql,\n"
+       "cost_per_sql, cac, roi. People belong to the channel (campaign) of their first\n"
+       "marketing touch; revenue is credited by --model (any attribution model,\n"
+       "default first); ROI = (revenue - spend) / spend; rates with a zero\n"
+       "denominator are empty.\n",
+       {"by", "model", "format"}, {}, 1, 1, RunSpend},
+      {"deals", "pipeline and sales outcomes per owner, source, campaign or attribute",
+       "usage: baton deals SOURCE [--by FIELD] [--format table|csv|json]\n\n"
+       "key, deals, open, won, lost, win_rate, won_amount, avg_won_amount,\n"
+       "median_cycle_days, pipeline_open_amount. --by owner, source, campaign or a\n"
+       "people attribute (deals without a person take it from the person whose id is\n"
+       "the deal's owner, e.g. a sales team file mapped as people).\n",
+       {"by", "format"}, {}, 1, 1, RunDeals},
+      {"scorecard", "the shared KPIs against their targets, per period",
+       "usage: baton scorecard SOURCE [--config baton.toml] [--format table|csv|json]\n\n"
+       "kpi, metric, period, value, target, ratio, previous, trend, status for each KPI\n"
+       "of the [scorecard] table in --config (default: the mapping file itself).\n"
+       "status: on_track at or above target, at_risk within 10% below, off_track below\n"
+       "(reversed for lower_is_better KPIs). See the README for the metric names.\n",
+       {"config", "format"}, {}, 1, 1, RunScorecard},
       {"report", "write the HTML alignment report",
        "usage: baton report SOURCE --out report.html [--by FIELD] [--title TEXT] [--print]\n\n"
        "Runs every analysis the data supports and writes one self-contained HTML\n"

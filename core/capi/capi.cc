@@ -14,14 +14,19 @@
 #include <new>
 #include <string>
 
+#include "attribution/attribution.h"
 #include "baton/baton.h"
 #include "common/status.h"
 #include "funnel/funnel.h"
+#include "handoff/handoff.h"
 #include "ingest/arrow_import.h"
+#include "pipeline/deals.h"
 #include "model/workspace.h"
 #include "plugin_host/plugin_host.h"
 #include "report/report.h"
 #include "sample/sample.h"
+#include "scorecard/scorecard.h"
+#include "spend/spend.h"
 #include "table/arrow_export.h"
 #include "table/table.h"
 
@@ -453,6 +458,138 @@ baton_status baton_funnel(baton_workspace* ws, const baton_options* options,
     BATON_RETURN_IF_ERROR(Freeze(ws));
     return NewTable(baton::Funnel(ws->ws, fo), out);
   });
+}
+
+baton_status baton_attribution(baton_workspace* ws, const baton_options* options,
+                               baton_table** out) {
+  return Guard([&]() -> Status {
+    BATON_CHECK_ARG(ws && out, "baton_attribution: NULL argument");
+    BATON_ASSIGN_OR_RETURN(baton::AttributionOptions ao,
+                           baton::ParseAttributionOptions(Opts(options)));
+    BATON_RETURN_IF_ERROR(Freeze(ws));
+    return NewTable(baton::Attribute(ws->ws, ao), out);
+  });
+}
+
+baton_status baton_markov_transitions(baton_workspace* ws, const baton_options* options,
+                                      baton_table** out) {
+  return Guard([&]() -> Status {
+    BATON_CHECK_ARG(ws && out, "baton_markov_transitions: NULL argument");
+    BATON_ASSIGN_OR_RETURN(baton::AttributionOptions ao,
+                           baton::ParseAttributionOptions(Opts(options)));
+    BATON_RETURN_IF_ERROR(Freeze(ws));
+    return NewTable(baton::MarkovTransitions(ws->ws, ao), out);
+  });
+}
+
+}  // extern "C"
+
+namespace {
+
+// Runs one analysis: parse its options, freeze, compute into a new table.
+template <typename ParseFn, typename RunFn>
+baton_status RunAnalysis(const char* name, baton_workspace* ws,
+                         const baton_options* options, baton_table** out,
+                         ParseFn parse, RunFn run) {
+  return Guard([&]() -> Status {
+    BATON_CHECK_ARG(ws && out, std::string(name) + ": NULL argument");
+    auto parsed = parse(Opts(options));
+    if (!parsed.ok()) return parsed.status();
+    BATON_RETURN_IF_ERROR(Freeze(ws));
+    return NewTable(run(ws->ws, *parsed), out);
+  });
+}
+
+baton::Result<baton::ScorecardConfig> ScorecardConfigOf(
+    const std::map<std::string, std::string>& options) {
+  for (const auto& [key, value] : options)
+    if (key.rfind("scorecard.", 0) == 0 && key != "scorecard.config")
+      return Status::InvalidArgument("unknown option \"" + key +
+                                     "\"; the scorecard option is scorecard.config");
+  auto it = options.find("scorecard.config");
+  if (it == options.end() || it->second.empty())
+    return Status::InvalidArgument(
+        "the scorecard needs scorecard.config: the path of a TOML file with a "
+        "[scorecard] table (a mapping file or a baton.toml)");
+  return baton::ParseScorecard(it->second);
+}
+
+}  // namespace
+
+extern "C" {
+
+baton_status baton_handoff(baton_workspace* ws, const baton_options* options,
+                           baton_table** out) {
+  return RunAnalysis("baton_handoff", ws, options, out, baton::ParseHandoffOptions,
+                     baton::Handoff);
+}
+
+baton_status baton_handoff_reasons(baton_workspace* ws, const baton_options* options,
+                                   baton_table** out) {
+  return RunAnalysis("baton_handoff_reasons", ws, options, out,
+                     baton::ParseHandoffOptions, baton::HandoffReasons);
+}
+
+baton_status baton_handoff_by_response(baton_workspace* ws, const baton_options* options,
+                                       baton_table** out) {
+  return RunAnalysis("baton_handoff_by_response", ws, options, out,
+                     baton::ParseHandoffOptions, baton::HandoffByResponse);
+}
+
+baton_status baton_spend(baton_workspace* ws, const baton_options* options,
+                         baton_table** out) {
+  return RunAnalysis("baton_spend", ws, options, out, baton::ParseSpendOptions,
+                     baton::Spend);
+}
+
+baton_status baton_deals(baton_workspace* ws, const baton_options* options,
+                         baton_table** out) {
+  return RunAnalysis("baton_deals", ws, options, out, baton::ParseDealsOptions,
+                     baton::Deals);
+}
+
+baton_status baton_scorecard(baton_workspace* ws, const baton_options* options,
+                             baton_table** out) {
+  return RunAnalysis("baton_scorecard", ws, options, out, ScorecardConfigOf,
+                     baton::Scorecard);
+}
+
+}  // extern "C"
+
+namespace {
+
+struct NamedAnalysis {
+  const char* name;
+  baton_status (*fn)(baton_workspace*, const baton_options*, baton_table**);
+};
+
+const NamedAnalysis kAnalyses[] = {
+    {"funnel", baton_funnel},
+    {"attribution", baton_attribution},
+    {"markov_transitions", baton_markov_transitions},
+    {"handoff", baton_handoff},
+    {"handoff_reasons", baton_handoff_reasons},
+    {"handoff_by_response", baton_handoff_by_response},
+    {"spend", baton_spend},
+    {"deals", baton_deals},
+    {"scorecard", baton_scorecard},
+};
+
+}  // namespace
+
+extern "C" {
+
+baton_status baton_analyze(baton_workspace* ws, const char* analysis,
+                           const baton_options* options, baton_table** out) {
+  if (!ws || !analysis || !out)
+    return Fail(BATON_INVALID_ARGUMENT, "baton_analyze: NULL argument");
+  std::string names;
+  for (const NamedAnalysis& a : kAnalyses) {
+    if (std::strcmp(a.name, analysis) == 0) return a.fn(ws, options, out);
+    names += (names.empty() ? "" : ", ") + std::string(a.name);
+  }
+  return Fail(BATON_NOT_FOUND, std::string("no analysis named \"") + analysis +
+                                   "\"; analyses are " + names);
 }
 
 // ---- Tables ----

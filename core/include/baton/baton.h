@@ -250,6 +250,97 @@ BATON_EXPORT baton_status baton_funnel(baton_workspace* ws,
                                        const baton_options* options,
                                        baton_table** out);
 
+/* Multi-touch attribution: who gets credit for conversions and revenue.
+ * One row per (model, key), columns: model, key, conversions, revenue,
+ * removal_effect (null except for markov). Every model's conversions and
+ * revenue sum to the credited totals. Options:
+ *   attribution.model          comma list of first, last, last_non_direct,
+ *                              linear, time_decay, u_shaped, j_shaped,
+ *                              inverse_j, w_shaped, full_path, position,
+ *                              markov, shapley; or "all" (default)
+ *   attribution.order          markov order 1..4, or "auto" (default 1)
+ *   attribution.by             channel (default) or campaign
+ *   attribution.conversion     the stage that converts (default won)
+ *   attribution.include_sales  true: credit sales touches too
+ *   attribution.lookback       a duration ("90d"); default unlimited
+ *   attribution.half_life      time_decay half-life (default 7d)
+ *   attribution.weights        position weights "0.3,0.4,0.3"
+ *   attribution.value          shapley value: conversions (default) or rate
+ * Works on touch-level workspaces and on aggregated paths (a paths table).
+ * Errors: INVALID_ARGUMENT (NULL, bad option: the message lists the valid
+ * values), CANCELLED. Since: 1.0 */
+BATON_EXPORT baton_status baton_attribution(baton_workspace* ws,
+                                            const baton_options* options,
+                                            baton_table** out);
+/* The Markov chain behind attribution.model=markov at attribution.order:
+ * columns from, to, probability. Same options and errors. */
+BATON_EXPORT baton_status baton_markov_transitions(baton_workspace* ws,
+                                                   const baton_options* options,
+                                                   baton_table** out);
+
+/* The hand-off from marketing to sales, per segment. Columns: segment,
+ * handed_off, worked, response_median_hours, response_p90_hours, within_sla,
+ * sla_rate, leaked, accepted, rejected, acceptance_rate, recycled, won,
+ * rate_to_won (definitions in core/handoff/handoff.h and the README).
+ * Options:
+ *   handoff.by          as funnel.by; unset: one segment "all"
+ *   handoff.stage       the hand-off stage (default mql)
+ *   handoff.sla         the response target (default 24h); exactly at the
+ *                       target is within it
+ *   handoff.leak_after  silence after which a hand-off leaked (default 30d)
+ * Errors: INVALID_ARGUMENT (NULL, bad option), NOT_FOUND (unknown by). */
+BATON_EXPORT baton_status baton_handoff(baton_workspace* ws,
+                                        const baton_options* options,
+                                        baton_table** out);
+/* Rejection reasons sales gives, per segment: segment, reason, rejected,
+ * share. Same options and errors as baton_handoff. */
+BATON_EXPORT baton_status baton_handoff_reasons(baton_workspace* ws,
+                                                const baton_options* options,
+                                                baton_table** out);
+/* Conversion to won by response-time bucket (<1h, 1-4h, 4-24h, 1-3d, >3d,
+ * never): segment, bucket, handed_off, won, rate_to_won. Same options. */
+BATON_EXPORT baton_status baton_handoff_by_response(baton_workspace* ws,
+                                                    const baton_options* options,
+                                                    baton_table** out);
+/* Spend efficiency per channel or campaign: key, spend, people, mqls, sqls,
+ * won_deals, revenue, cost_per_lead, cost_per_mql, cost_per_sql, cac, roi
+ * (null where a denominator is 0). Options: spend.by (channel | campaign),
+ * spend.model (the attribution model crediting revenue; default first).
+ * Errors: INVALID_ARGUMENT. */
+BATON_EXPORT baton_status baton_spend(baton_workspace* ws,
+                                      const baton_options* options,
+                                      baton_table** out);
+/* Pipeline and sales outcomes: key, deals, open, won, lost, win_rate,
+ * won_amount, avg_won_amount, median_cycle_days, pipeline_open_amount.
+ * Options: deals.by (owner, source, campaign or a people attribute; deals
+ * without a person take attributes from the person whose id is the deal's
+ * owner), deals.owners_as_people (default true).
+ * Errors: INVALID_ARGUMENT, NOT_FOUND (unknown by). */
+BATON_EXPORT baton_status baton_deals(baton_workspace* ws,
+                                      const baton_options* options,
+                                      baton_table** out);
+/* The shared scorecard: kpi, metric, period, value, target, ratio,
+ * previous, trend, status (on_track, at_risk, off_track) for each KPI and
+ * period. Options: scorecard.config, the path of a TOML file with a
+ * [scorecard] table (a mapping file or a baton.toml) — required.
+ * Errors: INVALID_ARGUMENT (no config; an unknown metric: the message lists
+ * the valid ones), NOT_FOUND (no file or no [scorecard] table),
+ * PARSE_ERROR (not valid TOML: path, line and column). */
+BATON_EXPORT baton_status baton_scorecard(baton_workspace* ws,
+                                          const baton_options* options,
+                                          baton_table** out);
+
+/* Runs the analysis named `analysis` ("funnel", "attribution",
+ * "markov_transitions", "handoff", "handoff_reasons", "handoff_by_response",
+ * "spend", "deals", "scorecard", and every analysis added later under its
+ * function's name without the baton_ prefix) with its options. The same as calling the
+ * analysis's own function; for bindings that prefer one entry point.
+ * Errors: those of the analysis; NOT_FOUND for an unknown name (the message
+ * lists the known ones). */
+BATON_EXPORT baton_status baton_analyze(baton_workspace* ws, const char* analysis,
+                                        const baton_options* options,
+                                        baton_table** out);
+
 /* ---- Result tables ---------------------------------------------------- */
 
 BATON_EXPORT void baton_table_free(baton_table* table);

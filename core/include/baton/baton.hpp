@@ -343,12 +343,39 @@ class Workspace {
     return Table(t);
   }
 
-  Table funnel(const Options& options = {}) const {
+  Table funnel(const Options& options = {}) const { return Run(baton_funnel, options); }
+
+  // Any analysis by name ("funnel", "attribution", ...; see baton_analyze).
+  Table analyze(const std::string& analysis, const Options& options = {}) const {
     auto o = options.ToC();
     baton_table* t = nullptr;
-    Call(baton_funnel(handle(), o.get(), &t));
+    Call(baton_analyze(handle(), analysis.c_str(), o.get(), &t));
     return Table(t);
   }
+
+  // Multi-touch attribution (attribution.model, .order, .by, ...; see baton.h).
+  Table attribution(const Options& options = {}) const {
+    return Run(baton_attribution, options);
+  }
+  // The Markov chain's transition probabilities (from, to, probability).
+  Table markov_transitions(const Options& options = {}) const {
+    return Run(baton_markov_transitions, options);
+  }
+
+  // The hand-off tables (handoff.by, .stage, .sla, .leak_after).
+  Table handoff(const Options& options = {}) const { return Run(baton_handoff, options); }
+  Table handoff_reasons(const Options& options = {}) const {
+    return Run(baton_handoff_reasons, options);
+  }
+  Table handoff_by_response(const Options& options = {}) const {
+    return Run(baton_handoff_by_response, options);
+  }
+  // Spend efficiency (spend.by, spend.model).
+  Table spend(const Options& options = {}) const { return Run(baton_spend, options); }
+  // Pipeline and sales outcomes (deals.by).
+  Table deals(const Options& options = {}) const { return Run(baton_deals, options); }
+  // The scorecard (scorecard.config = a TOML file with a [scorecard] table).
+  Table scorecard(const Options& options = {}) const { return Run(baton_scorecard, options); }
 
   // Writes the self-contained HTML report.
   void report(const std::string& path, const Options& options = {}) const {
@@ -371,6 +398,15 @@ class Workspace {
       }
     }
   };
+
+  using AnalysisFn = baton_status (*)(baton_workspace*, const baton_options*, baton_table**);
+  // Runs an analysis of the C ABI into a Table.
+  Table Run(AnalysisFn fn, const Options& options) const {
+    auto o = options.ToC();
+    baton_table* t = nullptr;
+    Call(fn(handle(), o.get(), &t));
+    return Table(t);
+  }
 
   // Runs a call that may invoke the progress callback; an exception thrown
   // by the callback wins over the engine's BATON_CANCELLED.
