@@ -14,30 +14,14 @@
 #include "funnel/funnel.h"
 #include "model/timestamp.h"
 #include "report/html.h"
+#include "report/sections.h"
 #include "table/table.h"
 
 namespace baton {
 namespace {
 
-// The report is a list of sections, each written by one function from the
-// workspace; a new analysis joins the report by appending its function to
-// BuildSections. The page renders them in order, with a table of contents.
-struct Section {
-  std::string id;     // anchor, unique, [a-z0-9-]
-  std::string title;  // plain text (escaped when rendered)
-  std::string html;   // the body, already escaped
-};
-
 struct ReportOptions {
   std::string title = "Baton alignment report";
-};
-
-// What every section reads, and where it leaves the warnings the summary
-// shows at the top.
-struct ReportContext {
-  const Workspace& ws;
-  const std::map<std::string, std::string>& options;
-  std::vector<std::string> warnings;
 };
 
 Result<ReportOptions> ParseReportOptions(
@@ -122,7 +106,16 @@ const char* StageColor(size_t i) {
   return kStageColors[std::min(i, n - 1)];
 }
 
-// An SVG coordinate: one decimal at most, no thousands separator.
+}  // namespace
+
+const char* SeriesColor(size_t i) {
+  // Distinguishable for the common colour-vision deficiencies (Okabe-Ito
+  // order, without the yellow that fades on white).
+  static const char* const kSeries[] = {"#0072b2", "#e69f00", "#009e73", "#cc79a7",
+                                        "#56b4e9", "#d55e00", "#000000", "#999999"};
+  return kSeries[i % (sizeof(kSeries) / sizeof(kSeries[0]))];
+}
+
 std::string Px(double v) {
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof(buf), std::round(v * 10) / 10,
@@ -132,6 +125,8 @@ std::string Px(double v) {
     out.resize(out.size() - 2);
   return out;
 }
+
+namespace {
 
 // The overall funnel: one centred bar per stage, its width proportional to
 // the people who reached it, labelled with the stage, the count and the
@@ -275,6 +270,8 @@ Result<std::vector<Section>> BuildSections(ReportContext* ctx) {
   std::vector<Section> sections;
   BATON_ASSIGN_OR_RETURN(Section funnel, FunnelSection(ctx));
   sections.push_back(std::move(funnel));
+  BATON_ASSIGN_OR_RETURN(Section attribution, AttributionSection(ctx));
+  sections.push_back(std::move(attribution));
   return sections;
 }
 

@@ -916,6 +916,21 @@ std::string Mapping(const SampleOptions& options) {
   table("spend", "spend.csv",
         {"channel", "campaign", "period_start", "period_end", "amount",
          "currency"});
+  // Shared targets, so the scorecard has something to judge (the csv
+  // connector leaves this table to the scorecard).
+  m += "\n[scorecard]\n"
+       "period = \"quarter\"\n\n"
+       "[[scorecard.kpi]]\nname = \"MQL to SQL\"\nmetric = \"funnel.rate:mql->sql\"\n"
+       "target = 0.35\n\n"
+       "[[scorecard.kpi]]\nname = \"Hand-offs worked within SLA\"\n"
+       "metric = \"handoff.sla_rate\"\ntarget = 0.75\n\n"
+       "[[scorecard.kpi]]\nname = \"Median response (hours)\"\n"
+       "metric = \"handoff.response_median_hours\"\ntarget = 4\n"
+       "lower_is_better = true\n\n"
+       "[[scorecard.kpi]]\nname = \"Win rate\"\nmetric = \"deals.win_rate\"\n"
+       "target = 0.4\n\n"
+       "[[scorecard.kpi]]\nname = \"Marketing-sourced pipeline\"\n"
+       "metric = \"deals.pipeline_amount:side=marketing\"\ntarget = 1500000\n";
   return m;
 }
 
