@@ -7,7 +7,7 @@ BUILD_DIR := build/$(PRESET)
 BATON := $(BUILD_DIR)/bin/baton
 DEMO_DIR := build/demo
 
-.PHONY: all deps configure build demo test asan bench clean
+.PHONY: all deps configure build demo test asan bench abi-baseline clean
 
 all: build
 
@@ -34,6 +34,11 @@ asan:
 
 bench: build
 	@bash bench/run.sh $(BUILD_DIR)
+
+# Records the current ABI as the baseline: only for a deliberate change.
+abi-baseline: build
+	@cp $(BUILD_DIR)/tests/c_api/current.abi packaging/abi/baton-1.abi
+	@echo "wrote packaging/abi/baton-1.abi (run make test first to refresh current.abi)"
 
 clean:
 	@rm -rf build report.html

@@ -14,6 +14,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-pandas python3-pytest
   binutils                # nm, for the exported-symbol check
+  swig                    # the Java and C# bindings (bindings/swig)
+  openjdk-17-jdk-headless junit5
+  mono-devel              # mcs and mono for the C# binding and its tests
 )
 
 missing=()
