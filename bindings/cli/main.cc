@@ -287,6 +287,12 @@ int RunReport(const Args& a) {
   baton::Options o = FunnelOptions(a);
   if (!a.Has("by")) o.Set("funnel.by", "source");
   if (a.Has("title")) o.Set("report.title", a.Get("title"));
+  const std::string& source = a.positional[0];
+  if (a.Has("config")) {
+    o.Set("scorecard.config", a.Get("config"));
+  } else if (source.size() > 5 && source.compare(source.size() - 5, 5, ".toml") == 0) {
+    o.Set("scorecard.config", source);  // the mapping's own [scorecard], if any
+  }
   baton::Workspace ws = Load(a.positional[0], a);
   if (a.Has("print")) {
     baton::Table t = ws.funnel(baton::Options{{"funnel.by", ""}});
@@ -405,12 +411,15 @@ std::vector<Command> Commands() {
        {"config", "format"}, {}, 1, 1, RunScorecard},
       {"report", "write the HTML alignment report",
        "usage: baton report SOURCE --out report.html [--by FIELD] [--title TEXT] [--print]\n\n"
-       "Runs every analysis the data supports and writes one self-contained HTML\n"
-       "file (no network needed to view it).\n"
+       "Runs every analysis the data supports (scorecard, funnel, hand-off,\n"
+       "attribution, spend, deals) and writes one self-contained HTML file (no\n"
+       "network needed to view it).\n"
        "  --by FIELD   segment of the funnel tables (default source)\n"
        "  --title T    the report's title\n"
+       "  --config F   the [scorecard] targets (default: the mapping file itself)\n"
        "  --print      also print the overall funnel on stdout\n",
-       {"out", "by", "title", "cohort", "within"}, {"print", "strict"}, 1, 1, RunReport},
+       {"out", "by", "title", "cohort", "within", "config"}, {"print", "strict"}, 1, 1,
+       RunReport},
   };
 }
 

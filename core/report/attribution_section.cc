@@ -80,7 +80,7 @@ std::string GroupedBarsSvg(const Shares& s) {
   const double group_h = kBar * s.models.size() + kGap;
   const double legend_h = 22.0 * ((s.models.size() + 3) / 4);
   const double height = legend_h + group_h * s.keys.size() + 10;
-  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"760\" height=\"" +
+  std::string svg = "<svg role=\"img\" width=\"760\" height=\"" +
                     Px(height) + "\" viewBox=\"0 0 760 " + Px(height) +
                     "\" aria-label=\"Share of credited conversions by channel and model\">\n";
   for (size_t m = 0; m < s.models.size(); ++m) {

@@ -268,10 +268,11 @@ Result<Section> FunnelSection(ReportContext* ctx) {
 // hand-off, spend, scorecard, scoring) append their function here.
 Result<std::vector<Section>> BuildSections(ReportContext* ctx) {
   std::vector<Section> sections;
-  BATON_ASSIGN_OR_RETURN(Section funnel, FunnelSection(ctx));
-  sections.push_back(std::move(funnel));
-  BATON_ASSIGN_OR_RETURN(Section attribution, AttributionSection(ctx));
-  sections.push_back(std::move(attribution));
+  for (auto* section : {ScorecardSection, FunnelSection, HandoffSection, AttributionSection,
+                        SpendSection, DealsSection}) {
+    BATON_ASSIGN_OR_RETURN(Section s, section(ctx));
+    sections.push_back(std::move(s));
+  }
   return sections;
 }
 
@@ -337,6 +338,12 @@ h2 { font-size: 20px; margin: 32px 0 8px; padding-bottom: 4px;
 h3 { font-size: 15px; margin: 20px 0 6px; }
 p { margin: 6px 0; }
 .muted { color: var(--muted); }
+.tiles { display: flex; flex-wrap: wrap; gap: 12px; margin: 10px 0; }
+.tile { width: 200px; padding: 10px 12px; background: var(--band); border-radius: 4px; }
+.tile .kpi { font-weight: 600; }
+.tile .value { font-size: 24px; }
+.tile .status { font-weight: 600; }
+ul.reading li { margin: 3px 0; }
 nav.toc ol { margin: 4px 0; padding-left: 20px; }
 nav.toc a { color: #2f5d8a; text-decoration: none; }
 table.data { border-collapse: collapse; margin: 8px 0; font-size: 13px; }

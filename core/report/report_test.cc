@@ -281,5 +281,89 @@ TEST(HtmlFormat, TableFormatsColumnsByNameAndType) {
       << html;
 }
 
+// The alignment sections on a hand-made workspace:
+//   p1 (ads): mql day 0 09:00, sales call day 0 11:00 (2 h: bucket 1-4h),
+//             won day 5; touch ads on day -1.
+//   p2 (web): mql day 0, never worked; rejected day 2 ("no budget").
+// Hand-off overall: 2 handed off, 1 worked, 1 within the 24 h SLA, sla_rate
+// 1/2 = 50.0%. Attribution: 1 conversion, all of it to "ads" under every
+// model. Spend: ads 200, web 100; ROI ads = (1000 - 200) / 200 = 400.0%.
+TEST(HtmlReport, AlignmentSectionsShowHandComputedFigures) {
+  Workspace ws;
+  const int64_t t0 = 1735722000000;  // 2025-01-01T09:00:00Z
+  auto stage = [&](const char* id, const char* name, int64_t at, Disposition d,
+                   const char* reason) {
+    StageRow r;
+    r.person_id = id;
+    r.stage = ws.stage_map().CodeOf(name);
+    r.at = at;
+    r.disposition = d;
+    r.reason = reason;
+    ASSERT_TRUE(ws.AddStage(r).ok());
+  };
+  PersonRow p;
+  p.person_id = "p1";
+  p.source = "ads";
+  ASSERT_TRUE(ws.AddPerson(p).ok());
+  p.person_id = "p2";
+  p.source = "web";
+  ASSERT_TRUE(ws.AddPerson(p).ok());
+  stage("p1", "mql", t0, Disposition::kAdvanced, "");
+  stage("p1", "won", t0 + 5 * kMillisPerDay, Disposition::kAdvanced, "");
+  stage("p2", "mql", t0, Disposition::kAdvanced, "");
+  stage("p2", "rejected", t0 + 2 * kMillisPerDay, Disposition::kRejected, "no budget");
+  TouchRow t;
+  t.person_id = "p1";
+  t.at = t0 - kMillisPerDay;
+  t.channel = "ads";
+  ASSERT_TRUE(ws.AddTouch(t).ok());
+  t.at = t0 + 2 * kMillisPerHour;
+  t.channel = "";
+  t.side = Side::kSales;
+  ASSERT_TRUE(ws.AddTouch(t).ok());
+  DealRow d;
+  d.deal_id = "d1";
+  d.person_id = "p1";
+  d.created_at = t0 + kMillisPerDay;
+  d.closed_at = t0 + 5 * kMillisPerDay;
+  d.amount = 1000;
+  d.is_won = d.is_closed = true;
+  d.owner = "kim";
+  ASSERT_TRUE(ws.AddDeal(d).ok());
+  SpendRow sp;
+  sp.channel = "ads";
+  sp.amount = 200;
+  ASSERT_TRUE(ws.AddSpend(sp).ok());
+  sp.channel = "web";
+  sp.amount = 100;
+  ASSERT_TRUE(ws.AddSpend(sp).ok());
+  ASSERT_TRUE(ws.Freeze().ok());
+
+  fs::path dir = TempDir("sections");
+  const fs::path path = dir / "report.html";
+  Status st = WriteHtmlReport(ws, path.string(), {});
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  const std::string html = ReadAll(path);
+  for (const char* anchor : {"#scorecard", "#funnel", "#handoff", "#attribution", "#spend",
+                             "#deals"})
+    EXPECT_NE(html.find(std::string("<a href=\"") + anchor + "\">"), std::string::npos)
+        << anchor;
+  // No targets given: the scorecard says how to add them.
+  EXPECT_NE(html.find("No targets were given"), std::string::npos);
+  // Hand-off by source: ads 1 handed off, worked, 2.0 h, within SLA.
+  EXPECT_NE(html.find("aria-label=\"Hand-offs by response time\""), std::string::npos);
+  EXPECT_NE(html.find("<td>no budget</td>"), std::string::npos);
+  // Attribution: one conversion, credited to ads.
+  EXPECT_NE(html.find("Who gets the credit for 1 conversions (won)"), std::string::npos);
+  EXPECT_NE(html.find("credits <b>ads</b> most (100.0%)"), std::string::npos);
+  // Spend: ROI of ads is 400.0%, of web -100.0% (spend, no revenue).
+  EXPECT_NE(html.find(">400.0%</text>"), std::string::npos);
+  EXPECT_NE(html.find(">-100.0%</text>"), std::string::npos);
+  // Deals by owner: kim won 1 of 1.
+  EXPECT_NE(html.find("<td>kim</td>"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace baton

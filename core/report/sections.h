@@ -42,6 +42,17 @@ const char* SeriesColor(size_t i);
 // nothing converted.
 Result<Section> AttributionSection(ReportContext* ctx);
 
+// The shared KPIs (report option scorecard.config names the [scorecard]
+// file): a status tile per KPI for its latest period, then every period.
+Result<Section> ScorecardSection(ReportContext* ctx);
+// Response-time histogram, win rate by response, the hand-off table by
+// segment and the top rejection reasons per campaign.
+Result<Section> HandoffSection(ReportContext* ctx);
+// ROI bars and cost per stage per channel.
+Result<Section> SpendSection(ReportContext* ctx);
+// Pipeline and outcomes per owner.
+Result<Section> DealsSection(ReportContext* ctx);
+
 }  // namespace baton
 
 #endif  // BATON_REPORT_SECTIONS_H_
