@@ -32,3 +32,51 @@ def run_cli(cli, *args, check=True):
         raise AssertionError(f"baton {' '.join(map(str, args))} failed "
                              f"({proc.returncode}):\n{proc.stderr}")
     return proc
+
+
+@pytest.fixture(scope="session")
+def sample_mapping(baton_cli, tmp_path_factory):
+    """sample.toml of a 3,000-person sample dataset written by `baton sample`."""
+    folder = tmp_path_factory.mktemp("sample")
+    run_cli(baton_cli, "sample", "--out", folder, "--people", 3000, "--seed", 7)
+    return folder / "sample.toml"
+
+
+@pytest.fixture(scope="session")
+def cli_table(baton_cli):
+    """cli_table(*args): the CLI's `--format csv` table as a DataFrame of str
+    (nulls as ""), for column-by-column comparisons."""
+    def run(*args):
+        proc = run_cli(baton_cli, *args, "--format", "csv")
+        import io
+        import pandas as pd
+        return pd.read_csv(io.StringIO(proc.stdout), dtype=str, keep_default_na=False)
+    return run
+
+
+@pytest.fixture(scope="session")
+def assert_same_table():
+    """assert_same_table(got, cli): a DataFrame from the Python package equals
+    the CLI's table (from cli_table): same columns in the same order, same
+    rows, text equal (None as ""), numbers equal to 1e-12 (relative for
+    large values), nulls in the same cells."""
+    def check(got, cli):
+        import numpy as np
+        import pandas as pd
+        assert list(got.columns) == list(cli.columns)
+        assert len(got) == len(cli)
+        for col in got.columns:
+            g = got[col]
+            e = cli[col]
+            if pd.api.types.is_numeric_dtype(g.dtype):
+                gv = g.astype("float64").to_numpy()
+                ev = pd.to_numeric(e.replace("", np.nan)).astype("float64").to_numpy()
+                assert np.array_equal(np.isnan(gv), np.isnan(ev)), col
+                ok = ~np.isnan(gv)
+                tol = 1e-12 * np.maximum(1.0, np.abs(ev[ok]))
+                assert np.all(np.abs(gv[ok] - ev[ok]) <= tol), (
+                    col, gv[ok][np.abs(gv[ok] - ev[ok]) > tol])
+            else:
+                gs = [("" if v is None or v is pd.NA else str(v)) for v in g]
+                assert gs == list(e), col
+    return check

@@ -1,0 +1,13 @@
+"""Type stubs of baton.plot (matplotlib helpers for Baton results)."""
+from typing import Any, Optional, Sequence
+
+import pandas as pd
+from matplotlib.axes import Axes
+
+def funnel(df: pd.DataFrame, ax: Optional[Axes] = ..., metric: str = ...,
+           top: int = ...) -> Axes: ...
+def attribution(df: pd.DataFrame, ax: Optional[Axes] = ..., metric: str = ...,
+                models: Optional[Sequence[str]] = ..., top: int = ...) -> Axes: ...
+def response_times(df: pd.DataFrame, ax: Optional[Axes] = ...,
+                   segment: Optional[str] = ...) -> Axes: ...
+def for_result(df: pd.DataFrame, ax: Optional[Axes] = ..., **kwargs: Any) -> Axes: ...
