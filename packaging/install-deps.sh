@@ -17,6 +17,9 @@ packages=(
   swig                    # the Java and C# bindings (bindings/swig)
   openjdk-17-jdk-headless junit5
   mono-devel              # mcs and mono for the C# binding and its tests
+  # the Python package (bindings/python), its tests and example notebooks
+  pybind11-dev python3-dev python3-venv
+  python3-tqdm python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel
 )
 
 missing=()
