@@ -282,6 +282,35 @@ int RunScorecard(const Args& a) {
                   o);
 }
 
+int RunScore(const Args& a) {
+  std::string format = Format(a);
+  baton::Options o;
+  static const char* const kPassThrough[][2] = {
+      {"as-of", "scoring.as_of"},       {"label", "scoring.label"},
+      {"within", "scoring.within"},     {"l2", "scoring.l2"},
+      {"capacity", "scoring.capacity"}, {"test-after", "scoring.test_after"},
+      {"features", "scoring.features"}, {"class-weight", "scoring.class_weight"}};
+  for (const auto& p : kPassThrough)
+    if (a.Has(p[0])) o.Set(p[1], a.Get(p[0]));
+  baton::Workspace ws = Load(a.positional[0], a);
+  for (const char* output : {"summary", "coefficients", "threshold"}) {
+    baton::Options oo = o;
+    oo.Set("scoring.output", output);
+    baton::Table t = ws.score(oo);
+    if (format == "table") std::cout << "# " << output << "\n";
+    std::cout << t.render(format);
+    if (format == "table") std::cout << "\n";
+    if (std::string(output) == "summary") PrintWarnings(t);
+  }
+  if (a.Has("out")) {
+    baton::Options oo = o;
+    oo.Set("scoring.output", "scores");
+    ws.score(oo).write("csv:" + a.Get("out"));
+    std::fprintf(stderr, "baton: wrote the scores to %s\n", a.Get("out").c_str());
+  }
+  return 0;
+}
+
 int RunReport(const Args& a) {
   if (!a.Has("out")) throw UsageError("`baton report` needs --out report.html");
   baton::Options o = FunnelOptions(a);
@@ -409,6 +438,21 @@ std::vector<Command> Commands() {
        "status: on_track at or above target, at_risk within 10% below, off_track below\n"
        "(reversed for lower_is_better KPIs). See the README for the metric names.\n",
        {"config", "format"}, {}, 1, 1, RunScorecard},
+      {"score", "lead scoring learned from sales outcomes, with the capacity threshold",
+       "usage: baton score SOURCE [--as-of mql|created|DATE] [--label sql|won]\n"
+       "                          [--within 90d] [--l2 1.0] [--capacity 200/week]\n"
+       "                          [--test-after DATE] [--features a,b*] [--class-weight balanced]\n"
+       "                          [--out scores.csv] [--format table|csv|json]\n\n"
+       "Scores each person as of --as-of (default: the hand-off, mql) with features\n"
+       "known then (touches per channel and activity in the last 7/30/90 days, recency,\n"
+       "source, first campaign, attributes), labelled by reaching --label within\n"
+       "--within. An L2 logistic regression is fitted on the older people and evaluated\n"
+       "on the newer. Prints the evaluation (AUC, log loss, Brier), the coefficients as\n"
+       "odds ratios, and the score cut-off that fills --capacity next to today's rule;\n"
+       "--out writes every person's score as CSV.\n",
+       {"as-of", "label", "within", "l2", "capacity", "test-after", "features",
+        "class-weight", "out", "format"},
+       {}, 1, 1, RunScore},
       {"report", "write the HTML alignment report",
        "usage: baton report SOURCE --out report.html [--by FIELD] [--title TEXT] [--print]\n\n"
        "Runs every analysis the data supports (scorecard, funnel, hand-off,\n"

@@ -4,6 +4,7 @@
 // where C++ errors become C status codes: a Status is mapped to its code and
 // its message stored thread-locally; any exception (std::bad_alloc from the
 // STL, or a bug) is caught, so nothing unwinds into C.
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
@@ -26,6 +27,7 @@
 #include "report/report.h"
 #include "sample/sample.h"
 #include "scorecard/scorecard.h"
+#include "scoring/scoring.h"
 #include "spend/spend.h"
 #include "table/arrow_export.h"
 #include "table/table.h"
@@ -514,6 +516,41 @@ baton::Result<baton::ScorecardConfig> ScorecardConfigOf(
   return baton::ParseScorecard(it->second);
 }
 
+// scoring.output picks one table of the scoring result.
+struct ScoreRequest {
+  baton::ScoringOptions options;
+  std::string output = "summary";
+};
+
+baton::Result<ScoreRequest> ParseScoreRequest(
+    const std::map<std::string, std::string>& options) {
+  std::map<std::string, std::string> rest = options;
+  ScoreRequest r;
+  auto it = rest.find("scoring.output");
+  if (it != rest.end()) {
+    r.output = it->second;
+    rest.erase(it);
+  }
+  static const char* const kOutputs[] = {"summary", "coefficients", "calibration",
+                                         "lift", "threshold", "scores"};
+  if (std::find(std::begin(kOutputs), std::end(kOutputs), r.output) == std::end(kOutputs))
+    return Status::InvalidArgument("scoring.output = \"" + r.output +
+                                   "\": expected summary, coefficients, calibration, "
+                                   "lift, threshold or scores");
+  BATON_ASSIGN_OR_RETURN(r.options, baton::ParseScoringOptions(rest));
+  return r;
+}
+
+baton::Result<baton::Table> RunScore(const baton::Workspace& ws, const ScoreRequest& r) {
+  BATON_ASSIGN_OR_RETURN(baton::ScoringResult result, baton::Score(ws, r.options));
+  if (r.output == "coefficients") return std::move(result.coefficients);
+  if (r.output == "calibration") return std::move(result.calibration);
+  if (r.output == "lift") return std::move(result.lift);
+  if (r.output == "threshold") return std::move(result.threshold);
+  if (r.output == "scores") return std::move(result.scores);
+  return std::move(result.summary);
+}
+
 }  // namespace
 
 extern "C" {
@@ -548,6 +585,11 @@ baton_status baton_deals(baton_workspace* ws, const baton_options* options,
                      baton::Deals);
 }
 
+baton_status baton_score(baton_workspace* ws, const baton_options* options,
+                         baton_table** out) {
+  return RunAnalysis("baton_score", ws, options, out, ParseScoreRequest, RunScore);
+}
+
 baton_status baton_scorecard(baton_workspace* ws, const baton_options* options,
                              baton_table** out) {
   return RunAnalysis("baton_scorecard", ws, options, out, ScorecardConfigOf,
@@ -573,6 +615,7 @@ const NamedAnalysis kAnalyses[] = {
     {"spend", baton_spend},
     {"deals", baton_deals},
     {"scorecard", baton_scorecard},
+    {"score", baton_score},
 };
 
 }  // namespace

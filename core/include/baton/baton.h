@@ -330,9 +330,26 @@ BATON_EXPORT baton_status baton_scorecard(baton_workspace* ws,
                                           const baton_options* options,
                                           baton_table** out);
 
+/* Lead scoring learned from sales outcomes: each person scored as of a
+ * point (scoring.as_of: mql (default), created, or a date) and labelled by
+ * reaching scoring.label (default sql) within scoring.within (default 90d);
+ * an L2 logistic regression (scoring.l2, default 1.0) fitted on the older
+ * people and evaluated on the newer (scoring.test_after, default the newest
+ * 20%). scoring.output chooses the table: summary (default; metric, value:
+ * AUC, log loss, Brier, counts), coefficients (feature, coefficient,
+ * odds_ratio, std_error), calibration, lift, threshold (the cut-off that
+ * fills scoring.capacity, e.g. "200/week", next to today's hand-off rule) or
+ * scores (person_id, score, label, top features). Other options:
+ * scoring.class_weight (balanced), scoring.features (comma list).
+ * Errors: INVALID_ARGUMENT (bad option; no positives or no negatives to
+ * learn from). Each call fits the model again. */
+BATON_EXPORT baton_status baton_score(baton_workspace* ws,
+                                      const baton_options* options,
+                                      baton_table** out);
+
 /* Runs the analysis named `analysis` ("funnel", "attribution",
  * "markov_transitions", "handoff", "handoff_reasons", "handoff_by_response",
- * "spend", "deals", "scorecard", and every analysis added later under its
+ * "spend", "deals", "scorecard", "score", and every analysis added later under its
  * function's name without the baton_ prefix) with its options. The same as calling the
  * analysis's own function; for bindings that prefer one entry point.
  * Errors: those of the analysis; NOT_FOUND for an unknown name (the message

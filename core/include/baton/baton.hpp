@@ -377,6 +377,9 @@ class Workspace {
   // The scorecard (scorecard.config = a TOML file with a [scorecard] table).
   Table scorecard(const Options& options = {}) const { return Run(baton_scorecard, options); }
 
+  // Lead scoring (scoring.as_of, .label, .within, .capacity, .output, ...).
+  Table score(const Options& options = {}) const { return Run(baton_score, options); }
+
   // Writes the self-contained HTML report.
   void report(const std::string& path, const Options& options = {}) const {
     auto o = options.ToC();
