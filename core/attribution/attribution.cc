@@ -59,7 +59,7 @@ Status CheckWeights(const std::vector<double>& w) {
     ok = ok && std::isfinite(v) && v >= 0;
     sum += v;
   }
-  if (!ok || !(sum > 0))
+  if (!ok || !(sum > 0) || !std::isfinite(sum))
     return Status::InvalidArgument(
         "attribution.weights: expected three non-negative numbers (first, "
         "between, last) that do not all equal 0, like \"0.3,0.4,0.3\"");

@@ -7,9 +7,9 @@
 // u_shaped, j_shaped, inverse_j, w_shaped, full_path, position),
 // attribution/markov.h (markov) and attribution/shapley.h (shapley).
 //
-// Attribute() returns one row per (model, key), models in the order asked
-// ("all" in the order above, then markov, shapley), keys sorted by name with
-// "(none)" last. Columns:
+// Attribute() returns one row per (model, key), models in the order of
+// AttributionModelNames() (the order above, then markov, shapley) whatever
+// the order asked, keys sorted by name with "(none)" last. Columns:
 //   model           string
 //   key             string   channel or campaign; "(none)" when empty
 //   conversions     float64  credited conversions
