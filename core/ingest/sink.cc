@@ -60,11 +60,56 @@ const TableSpec& Spec(int kind) {
 }
 constexpr int kNumTables = 6;
 
-std::string_view Trim(std::string_view s) {
+std::string_view TrimSlow(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
     s.remove_suffix(1);
   return s;
+}
+
+// Strips spaces and tabs at both ends and a carriage return at the end.
+// Values rarely have any, so two byte tests settle most calls.
+inline std::string_view Trim(std::string_view s) {
+  if (s.empty()) return s;
+  const char f = s.front(), l = s.back();
+  if (f != ' ' && f != '\t' && l != ' ' && l != '\t' && l != '\r') return s;
+  return TrimSlow(s);
+}
+
+inline bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') <= 9; }
+
+// Plain decimals, [+-]DIGITS[.DIGITS] with at most 15 digits in all, as
+// m / 10^k: m and 10^k are exact doubles, so the division's single rounding
+// gives the correctly rounded value, as from_chars does. Returns false for
+// anything else (exponents, long mantissas, "1.", ".5"), which the general
+// path then reads.
+bool ParsePlainDecimal(std::string_view s, double* out) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,
+                                      1e6, 1e7, 1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15};
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  bool negative = false;
+  if (p < end && (*p == '-' || *p == '+')) {
+    negative = *p == '-';
+    ++p;
+  }
+  const char* const first = p;
+  uint64_t m = 0;
+  while (p < end && IsDigit(*p)) m = m * 10 + static_cast<uint64_t>(*p++ - '0');
+  size_t digits = static_cast<size_t>(p - first);
+  if (digits == 0) return false;
+  size_t fraction = 0;
+  if (p < end && *p == '.') {
+    const char* const dot = ++p;
+    while (p < end && IsDigit(*p)) m = m * 10 + static_cast<uint64_t>(*p++ - '0');
+    fraction = static_cast<size_t>(p - dot);
+    if (fraction == 0) return false;
+  }
+  if (p != end || digits + fraction > 15) return false;
+  const double v = static_cast<double>(m) / kPow10[fraction];
+  *out = negative ? -v : v;
+  return true;
 }
 
 bool ParseNumber(std::string_view s, double* out) {
@@ -73,6 +118,7 @@ bool ParseNumber(std::string_view s, double* out) {
     *out = 0;
     return true;
   }
+  if (ParsePlainDecimal(s, out)) return true;
   if (s.front() == '+') s.remove_prefix(1);
   auto r = std::from_chars(s.data(), s.data() + s.size(), *out);
   return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(*out);
@@ -80,8 +126,12 @@ bool ParseNumber(std::string_view s, double* out) {
 
 bool ParseBool(std::string_view s, bool* out) {
   s = Trim(s);
-  std::string v;
-  for (char c : s) v.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  // The longest accepted spelling is "false".
+  if (s.size() > 5) return false;
+  char buf[5];
+  for (size_t i = 0; i < s.size(); ++i)
+    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
+  const std::string_view v(buf, s.size());
   if (v.empty() || v == "0" || v == "false" || v == "no" || v == "f" || v == "n") {
     *out = false;
     return true;
@@ -222,6 +272,7 @@ Result<uint32_t> WorkspaceSink::Open(const std::string& table,
         return Status::InvalidArgument(file + ": an attribute has no name");
       b.field.push_back(-1);
       b.attribute.push_back(attr);
+      b.attribute_key.push_back(Dictionary::kNotFound);
       b.column.push_back(column.empty() ? attr : column);
       continue;
     }
@@ -243,8 +294,10 @@ Result<uint32_t> WorkspaceSink::Open(const std::string& table,
       return Status::InvalidArgument(file + ": field \"" + name +
                                      "\" is given twice");
     seen[id] = true;
+    b.index[id] = static_cast<int>(b.field.size());
     b.field.push_back(id);
     b.attribute.emplace_back();
+    b.attribute_key.push_back(Dictionary::kNotFound);
     b.column.push_back(column.empty() ? name : column);
   }
   for (int req : spec.required)
@@ -260,19 +313,22 @@ Result<uint32_t> WorkspaceSink::Open(const std::string& table,
   return static_cast<uint32_t>(batches_.size() - 1);
 }
 
-Result<int> WorkspaceSink::MapStageCached(Batch* b, std::string_view value,
-                                          bool* ignored) {
+bool WorkspaceSink::MapStageCached(Batch* b, std::string_view value, int* code,
+                                   bool* ignored) {
   // A stage column holds a handful of distinct values: translate each once.
-  for (const auto& [text, code] : b->stage_cache) {
-    if (text == value) {
-      *ignored = code == StageMap::kIgnore;
-      return code;
+  for (const auto& [text, cached] : b->stage_cache) {
+    if (text.size() == value.size() &&
+        Dictionary::SameBytes(text.data(), value.data(), value.size())) {
+      *code = cached;
+      *ignored = cached == StageMap::kIgnore;
+      return true;
     }
   }
-  Result<int> code = ws_->MapStage(value, ignored);
-  if (code.ok() && b->stage_cache.size() < 64)
-    b->stage_cache.emplace_back(std::string(value), *code);
-  return code;
+  Result<int> mapped = ws_->MapStage(value, ignored);
+  if (!mapped.ok()) return false;
+  *code = *mapped;
+  if (b->stage_cache.size() < 64) b->stage_cache.emplace_back(std::string(value), *code);
+  return true;
 }
 
 Status WorkspaceSink::ParseError(const Batch& b, int64_t row, size_t i,
@@ -283,6 +339,73 @@ Status WorkspaceSink::ParseError(const Batch& b, int64_t row, size_t i,
                             b.column[i] + "\": \"" + v + "\" " + what);
 }
 
+Status WorkspaceSink::WithRow(const Batch& b, int64_t row, Status st) const {
+  if (st.ok() || st.code() == StatusCode::kParseError) return st;
+  return Status(st.code(), b.file + ":" + std::to_string(row) + ": " + st.message());
+}
+
+namespace {
+
+// The trimmed value of canonical field `field` of a batch, "" when the batch
+// has no such field.
+inline std::string_view FieldValue(const int* index, int field, const baton_str* values) {
+  const int i = index[field];
+  if (i < 0 || !values[i].data) return std::string_view();
+  return Trim(std::string_view(values[i].data, values[i].size));
+}
+
+}  // namespace
+
+bool WorkspaceSink::AddTouchFast(Batch* b, int64_t row, const baton_str* values,
+                                 Status* st) {
+  TouchRow r;
+  r.person_id = FieldValue(b->index, kTId, values);
+  const std::string_view at = FieldValue(b->index, kTAt, values);
+  const std::string_view side = FieldValue(b->index, kTSide, values);
+  if (r.person_id.empty() || at.empty() || !ParseTimestamp(at, &r.at) ||
+      !ParseSide(side, &r.side) ||
+      !ParseNumber(FieldValue(b->index, kTCost, values), &r.cost))
+    return false;
+  r.channel = FieldValue(b->index, kTChannel, values);
+  r.campaign = FieldValue(b->index, kTCampaign, values);
+  r.activity = FieldValue(b->index, kTActivity, values);
+  if (side.empty()) ++b->side_defaults;  // also when there is no side field
+  *st = ws_->AddTouch(r);
+  if (!st->ok()) {
+    *st = WithRow(*b, row, std::move(*st));
+    return true;
+  }
+  ++b->accepted;
+  return true;
+}
+
+bool WorkspaceSink::AddStageFast(Batch* b, int64_t row, const baton_str* values,
+                                 Status* st) {
+  StageRow r;
+  bool ignored = false;
+  r.person_id = FieldValue(b->index, kSId, values);
+  const std::string_view stage = FieldValue(b->index, kSStage, values);
+  const std::string_view at = FieldValue(b->index, kSAt, values);
+  if (r.person_id.empty() || stage.empty() || at.empty() ||
+      !MapStageCached(b, stage, &r.stage, &ignored) || !ParseTimestamp(at, &r.at) ||
+      !ParseDisposition(FieldValue(b->index, kSDisposition, values), &r.disposition))
+    return false;
+  r.reason = FieldValue(b->index, kSReason, values);
+  if (ignored) {
+    ++b->ignored_stage_rows;
+  } else {
+    *st = ws_->AddStage(r);
+    if (!st->ok()) {
+      *st = WithRow(*b, row, std::move(*st));
+      return true;
+    }
+  }
+  ++b->accepted;
+  return true;
+}
+
+// Row runs once per input row (millions per load), so its checks return
+// plain booleans and a Status is built only for a value that fails.
 Status WorkspaceSink::Row(uint32_t batch, int64_t row, const baton_str* values) {
   if (batch >= batches_.size() || !batches_[batch].open)
     return Status::InvalidArgument("sink.row: batch " + std::to_string(batch) +
@@ -294,36 +417,36 @@ Status WorkspaceSink::Row(uint32_t batch, int64_t row, const baton_str* values) 
     return values[i].data ? std::string_view(values[i].data, values[i].size)
                           : std::string_view();
   };
-  auto time = [&](size_t i, int64_t* out) -> Status {
-    std::string_view v = Trim(text(i));
+  auto time_error = [&](size_t i, std::string_view v) {
+    return ParseError(b, row, i, v,
+                      std::string("is not a date or time (") +
+                          TimestampFormatsHint() + ")");
+  };
+  // Reads an optional time; false (with *out untouched) when not a time.
+  auto time = [&](std::string_view v, int64_t* out) {
     if (v.empty()) {
       *out = kNoTime;
-      return Status::OK();
+      return true;
     }
-    if (!ParseTimestamp(v, out))
-      return ParseError(b, row, i, v,
-                        std::string("is not a date or time (") +
-                            TimestampFormatsHint() + ")");
-    return Status::OK();
+    return ParseTimestamp(v, out);
   };
-  auto number = [&](size_t i, double* out) -> Status {
-    if (!ParseNumber(text(i), out))
-      return ParseError(b, row, i, text(i), "is not a number");
-    return Status::OK();
+  auto empty_error = [&](size_t i) { return ParseError(b, row, i, "", "is empty"); };
+  auto number_error = [&](size_t i) {
+    return ParseError(b, row, i, text(i), "is not a number");
   };
-  auto boolean = [&](size_t i, bool* out) -> Status {
-    if (!ParseBool(text(i), out))
-      return ParseError(b, row, i, text(i), "is not a boolean (1/0, true/false, yes/no)");
-    return Status::OK();
+  auto boolean_error = [&](size_t i) {
+    return ParseError(b, row, i, text(i), "is not a boolean (1/0, true/false, yes/no)");
   };
-  auto required = [&](size_t i) -> Status {
-    if (Trim(text(i)).empty()) return ParseError(b, row, i, "", "is empty");
-    return Status::OK();
-  };
-  auto with_row = [&](Status st) -> Status {
-    if (st.ok() || st.code() == StatusCode::kParseError) return st;
-    return Status(st.code(), b.file + ":" + std::to_string(row) + ": " + st.message());
-  };
+
+  // The two largest tables first try a straight pass over their fields that
+  // changes nothing until every value has read well; a row with a bad value
+  // goes through the general pass below, which reports the first bad value
+  // in column order, as it always has.
+  if (b.kind == TableKind::kTouches) {
+    if (Status st; AddTouchFast(&b, row, values, &st)) return st;
+  } else if (b.kind == TableKind::kStages) {
+    if (Status st; AddStageFast(&b, row, values, &st)) return st;
+  }
 
   switch (b.kind) {
     case TableKind::kPeople: {
@@ -331,119 +454,146 @@ Status WorkspaceSink::Row(uint32_t batch, int64_t row, const baton_str* values) 
       std::vector<std::pair<size_t, std::string_view>>& attrs = scratch_attributes_;
       attrs.clear();
       for (size_t i = 0; i < n; ++i) {
+        const std::string_view v = Trim(text(i));
         switch (b.field[i]) {
-          case -1: attrs.emplace_back(i, Trim(text(i))); break;
+          case -1: attrs.emplace_back(i, v); break;
           case kPId:
-            BATON_RETURN_IF_ERROR(required(i));
-            r.person_id = Trim(text(i));
+            if (v.empty()) return empty_error(i);
+            r.person_id = v;
             break;
-          case kPAccount: r.account_id = Trim(text(i)); break;
-          case kPCreated: BATON_RETURN_IF_ERROR(time(i, &r.created_at)); break;
-          case kPSource: r.source = Trim(text(i)); break;
-          case kPOwner: r.owner = Trim(text(i)); break;
+          case kPAccount:
+            r.account_id = v;
+            if (!v.empty()) ws_->PrefetchLabel(v);
+            break;
+          case kPCreated:
+            if (!time(v, &r.created_at)) return time_error(i, v);
+            break;
+          case kPSource: r.source = v; break;
+          case kPOwner: r.owner = v; break;
           default: break;
         }
       }
-      BATON_RETURN_IF_ERROR(with_row(ws_->AddPerson(r)));
-      for (auto& [i, v] : attrs)
-        BATON_RETURN_IF_ERROR(
-            with_row(ws_->SetAttribute(r.person_id, b.attribute[i], v)));
+      uint32_t person = 0;
+      Status st = ws_->AddPerson(r, &person);
+      if (!st.ok()) return WithRow(b, row, std::move(st));
+      for (auto& [i, v] : attrs) {
+        // The key is added when its first value arrives, as SetAttribute
+        // would, so label codes come in the same order.
+        if (b.attribute_key[i] == Dictionary::kNotFound) {
+          Result<uint32_t> key = ws_->AddAttributeKey(b.attribute[i]);
+          if (!key.ok()) return WithRow(b, row, key.status());
+          b.attribute_key[i] = *key;
+        }
+        st = ws_->SetAttributeCode(person, b.attribute_key[i], v);
+        if (!st.ok()) return WithRow(b, row, std::move(st));
+      }
       break;
     }
     case TableKind::kTouches: {
       TouchRow r;
       for (size_t i = 0; i < n; ++i) {
+        const std::string_view v = Trim(text(i));
         switch (b.field[i]) {
           case kTId:
-            BATON_RETURN_IF_ERROR(required(i));
-            r.person_id = Trim(text(i));
+            if (v.empty()) return empty_error(i);
+            r.person_id = v;
             break;
           case kTAt:
-            BATON_RETURN_IF_ERROR(required(i));
-            BATON_RETURN_IF_ERROR(time(i, &r.at));
+            if (v.empty()) return empty_error(i);
+            if (!ParseTimestamp(v, &r.at)) return time_error(i, v);
             break;
-          case kTChannel: r.channel = Trim(text(i)); break;
-          case kTCampaign: r.campaign = Trim(text(i)); break;
+          case kTChannel: r.channel = v; break;
+          case kTCampaign: r.campaign = v; break;
           case kTSide:
-            if (Trim(text(i)).empty()) ++b.side_defaults;
-            if (!ParseSide(Trim(text(i)), &r.side))
+            if (v.empty()) ++b.side_defaults;
+            if (!ParseSide(v, &r.side))
               return ParseError(b, row, i, text(i), "is not a side (marketing or sales)");
             break;
-          case kTActivity: r.activity = Trim(text(i)); break;
-          case kTCost: BATON_RETURN_IF_ERROR(number(i, &r.cost)); break;
+          case kTActivity: r.activity = v; break;
+          case kTCost:
+            if (!ParseNumber(v, &r.cost)) return number_error(i);
+            break;
         }
       }
       if (!b.has_side) ++b.side_defaults;
-      BATON_RETURN_IF_ERROR(with_row(ws_->AddTouch(r)));
+      Status st = ws_->AddTouch(r);
+      if (!st.ok()) return WithRow(b, row, std::move(st));
       break;
     }
     case TableKind::kStages: {
       StageRow r;
       bool ignored = false;
       for (size_t i = 0; i < n; ++i) {
+        const std::string_view v = Trim(text(i));
         switch (b.field[i]) {
           case kSId:
-            BATON_RETURN_IF_ERROR(required(i));
-            r.person_id = Trim(text(i));
+            if (v.empty()) return empty_error(i);
+            r.person_id = v;
             break;
           case kSStage: {
-            BATON_RETURN_IF_ERROR(required(i));
-            Result<int> code = MapStageCached(&b, Trim(text(i)), &ignored);
-            if (!code.ok())
+            if (v.empty()) return empty_error(i);
+            if (!MapStageCached(&b, v, &r.stage, &ignored))
               return ParseError(b, row, i, text(i),
                                 "is not a known stage; stages are " +
                                     ws_->stage_map().Describe() +
                                     "; map it under [stage_map]");
-            r.stage = *code;
             break;
           }
           case kSAt:
-            BATON_RETURN_IF_ERROR(required(i));
-            BATON_RETURN_IF_ERROR(time(i, &r.at));
+            if (v.empty()) return empty_error(i);
+            if (!ParseTimestamp(v, &r.at)) return time_error(i, v);
             break;
           case kSDisposition:
-            if (!ParseDisposition(Trim(text(i)), &r.disposition))
+            if (!ParseDisposition(v, &r.disposition))
               return ParseError(b, row, i, text(i),
                                 "is not a disposition (advanced, accepted, "
                                 "rejected or recycled)");
             break;
-          case kSReason: r.reason = Trim(text(i)); break;
+          case kSReason: r.reason = v; break;
         }
       }
       if (ignored) {
         ++b.ignored_stage_rows;
         break;
       }
-      BATON_RETURN_IF_ERROR(with_row(ws_->AddStage(r)));
+      Status st = ws_->AddStage(r);
+      if (!st.ok()) return WithRow(b, row, std::move(st));
       break;
     }
     case TableKind::kDeals: {
       DealRow r;
       bool has_won = false, has_closed = false;
       for (size_t i = 0; i < n; ++i) {
+        const std::string_view v = Trim(text(i));
         switch (b.field[i]) {
           case kDId:
-            BATON_RETURN_IF_ERROR(required(i));
-            r.deal_id = Trim(text(i));
+            if (v.empty()) return empty_error(i);
+            r.deal_id = v;
             break;
-          case kDAccount: r.account_id = Trim(text(i)); break;
-          case kDPerson: r.person_id = Trim(text(i)); break;
-          case kDCreated: BATON_RETURN_IF_ERROR(time(i, &r.created_at)); break;
-          case kDClosed: BATON_RETURN_IF_ERROR(time(i, &r.closed_at)); break;
-          case kDAmount: BATON_RETURN_IF_ERROR(number(i, &r.amount)); break;
-          case kDCurrency: r.currency = Trim(text(i)); break;
-          case kDStage: r.stage = Trim(text(i)); break;
+          case kDAccount: r.account_id = v; break;
+          case kDPerson: r.person_id = v; break;
+          case kDCreated:
+            if (!time(v, &r.created_at)) return time_error(i, v);
+            break;
+          case kDClosed:
+            if (!time(v, &r.closed_at)) return time_error(i, v);
+            break;
+          case kDAmount:
+            if (!ParseNumber(v, &r.amount)) return number_error(i);
+            break;
+          case kDCurrency: r.currency = v; break;
+          case kDStage: r.stage = v; break;
           case kDIsWon:
-            has_won = !Trim(text(i)).empty();
-            BATON_RETURN_IF_ERROR(boolean(i, &r.is_won));
+            has_won = !v.empty();
+            if (!ParseBool(v, &r.is_won)) return boolean_error(i);
             break;
           case kDIsClosed:
-            has_closed = !Trim(text(i)).empty();
-            BATON_RETURN_IF_ERROR(boolean(i, &r.is_closed));
+            has_closed = !v.empty();
+            if (!ParseBool(v, &r.is_closed)) return boolean_error(i);
             break;
-          case kDOwner: r.owner = Trim(text(i)); break;
-          case kDSource: r.source = Trim(text(i)); break;
-          case kDCampaign: r.campaign = Trim(text(i)); break;
+          case kDOwner: r.owner = v; break;
+          case kDSource: r.source = v; break;
+          case kDCampaign: r.campaign = v; break;
         }
       }
       // Without explicit flags, the deal's stage decides the outcome.
@@ -455,25 +605,32 @@ Status WorkspaceSink::Row(uint32_t batch, int64_t row, const baton_str* values) 
         if (!has_won) r.is_won = won;
         if (!has_closed) r.is_closed = won || lost;
       }
-      BATON_RETURN_IF_ERROR(with_row(ws_->AddDeal(r)));
+      Status st = ws_->AddDeal(r);
+      if (!st.ok()) return WithRow(b, row, std::move(st));
       break;
     }
     case TableKind::kSpend: {
       SpendRow r;
       for (size_t i = 0; i < n; ++i) {
+        const std::string_view v = Trim(text(i));
         switch (b.field[i]) {
-          case kXChannel: r.channel = Trim(text(i)); break;
-          case kXCampaign: r.campaign = Trim(text(i)); break;
-          case kXStart: BATON_RETURN_IF_ERROR(time(i, &r.period_start)); break;
-          case kXEnd: BATON_RETURN_IF_ERROR(time(i, &r.period_end)); break;
-          case kXAmount:
-            BATON_RETURN_IF_ERROR(required(i));
-            BATON_RETURN_IF_ERROR(number(i, &r.amount));
+          case kXChannel: r.channel = v; break;
+          case kXCampaign: r.campaign = v; break;
+          case kXStart:
+            if (!time(v, &r.period_start)) return time_error(i, v);
             break;
-          case kXCurrency: r.currency = Trim(text(i)); break;
+          case kXEnd:
+            if (!time(v, &r.period_end)) return time_error(i, v);
+            break;
+          case kXAmount:
+            if (v.empty()) return empty_error(i);
+            if (!ParseNumber(v, &r.amount)) return number_error(i);
+            break;
+          case kXCurrency: r.currency = v; break;
         }
       }
-      BATON_RETURN_IF_ERROR(with_row(ws_->AddSpend(r)));
+      Status st = ws_->AddSpend(r);
+      if (!st.ok()) return WithRow(b, row, std::move(st));
       break;
     }
     case TableKind::kPaths: {
@@ -483,13 +640,19 @@ Status WorkspaceSink::Row(uint32_t batch, int64_t row, const baton_str* values) 
       for (size_t i = 0; i < n; ++i) {
         switch (b.field[i]) {
           case kQPath:
-            BATON_RETURN_IF_ERROR(required(i));
+            if (Trim(text(i)).empty()) return empty_error(i);
             path = text(i);
             path_index = i;
             break;
-          case kQConversions: BATON_RETURN_IF_ERROR(number(i, &conv)); break;
-          case kQValue: BATON_RETURN_IF_ERROR(number(i, &value)); break;
-          case kQNulls: BATON_RETURN_IF_ERROR(number(i, &nulls)); break;
+          case kQConversions:
+            if (!ParseNumber(text(i), &conv)) return number_error(i);
+            break;
+          case kQValue:
+            if (!ParseNumber(text(i), &value)) return number_error(i);
+            break;
+          case kQNulls:
+            if (!ParseNumber(text(i), &nulls)) return number_error(i);
+            break;
         }
       }
       for (size_t i = 0; i < n; ++i) {
@@ -513,7 +676,8 @@ Status WorkspaceSink::Row(uint32_t batch, int64_t row, const baton_str* values) 
         if (pos == std::string_view::npos) break;
         start = pos + b.separator.size();
       }
-      BATON_RETURN_IF_ERROR(with_row(ws_->AddPath(parts, conv, value, nulls)));
+      Status st = ws_->AddPath(parts, conv, value, nulls);
+      if (!st.ok()) return WithRow(b, row, std::move(st));
       break;
     }
   }

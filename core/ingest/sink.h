@@ -44,6 +44,8 @@ class WorkspaceSink {
     std::vector<int> field;               // per value: field id, or -1 attribute
     std::vector<std::string> column;      // per value: source column for messages
     std::vector<std::string> attribute;   // per value: attribute name
+    // per value: the attribute's label code, once its first value arrived
+    std::vector<uint32_t> attribute_key;
     std::string separator = ">";
     int64_t accepted = 0;
     int64_t ignored_stage_rows = 0;
@@ -51,11 +53,21 @@ class WorkspaceSink {
     bool has_side = false;
     std::vector<std::pair<std::string, int>> stage_cache;  // raw value -> code
     bool open = true;
+    // per canonical field id: its position among the values, or -1
+    int index[16] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
   };
 
-  Result<int> MapStageCached(Batch* b, std::string_view value, bool* ignored);
+  // Adds a touch or stage row whose values all read well, setting *st;
+  // false (with nothing changed) for a row with a bad value.
+  bool AddTouchFast(Batch* b, int64_t row, const baton_str* values, Status* st);
+  bool AddStageFast(Batch* b, int64_t row, const baton_str* values, Status* st);
+  // Translates a stage value through the stage map, remembering each
+  // distinct value of the batch; false when the value is not a known stage.
+  bool MapStageCached(Batch* b, std::string_view value, int* code, bool* ignored);
   Status ParseError(const Batch& b, int64_t row, size_t value_index,
                     std::string_view value, const std::string& what) const;
+  // Prefixes "file:row: " to a workspace error (parse errors have it).
+  Status WithRow(const Batch& b, int64_t row, Status st) const;
 
   Workspace* ws_;
   std::string connector_;

@@ -1,6 +1,8 @@
 #include "model/timestamp.h"
 
+#include <bit>
 #include <cstdio>
+#include <cstring>
 
 namespace baton {
 namespace {
@@ -48,6 +50,117 @@ bool ParseEpochMillis(std::string_view text, int64_t* out) {
   return true;
 }
 
+constexpr uint64_t kEachByte = 0x0101010101010101ull;
+
+// Days since 1970-01-01 of the first of each month of the years exports
+// hold, computed at compile time: a table read instead of the calendar
+// arithmetic of DaysFromCivil for each of millions of timestamps.
+constexpr int kFirstTableYear = 1900;
+constexpr int kTableYears = 256;
+struct MonthStarts {
+  int32_t days[kTableYears][12];
+};
+
+constexpr MonthStarts MakeMonthStarts() {
+  MonthStarts t{};
+  constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  // 1900-01-01 is 25567 days before 1970-01-01 (70 years, 17 leap days).
+  int32_t day = -25567;
+  for (int i = 0; i < kTableYears; ++i) {
+    const int y = kFirstTableYear + i;
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    for (int m = 0; m < 12; ++m) {
+      t.days[i][m] = day;
+      day += kMonthDays[m] + (m == 1 && leap ? 1 : 0);
+    }
+  }
+  return t;
+}
+
+constexpr MonthStarts kMonthStarts = MakeMonthStarts();
+// 1970-01-01 is day 0, 2000-01-01 day 10957, 2024-03-01 day 19783.
+static_assert(kMonthStarts.days[70][0] == 0);
+static_assert(kMonthStarts.days[100][0] == 10957);
+static_assert(kMonthStarts.days[124][2] == 19783);
+
+inline uint64_t Load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+// v with the bytes of `mask` replaced by '0' when they equal those of
+// `expected`, and by a non-digit otherwise.
+inline uint64_t CheckSeparators(uint64_t v, uint64_t mask, uint64_t expected) {
+  const uint64_t zeros = (0x30 * kEachByte) & mask;
+  return (v & mask) == expected ? (v & ~mask) | zeros : 0;
+}
+
+// True when each of the 8 bytes of v is an ASCII digit: its high nibble is
+// 3, and stays 3 once 6 is added (which carries out of 0x3A-0x3F only).
+inline bool AllDigits(uint64_t v) {
+  const uint64_t high = 0xF0 * kEachByte, three = 0x30 * kEachByte;
+  return (v & high) == three && ((v + 0x06 * kEachByte) & high) == three;
+}
+
+// Byte k of the result is 10 * digit k + digit k+1 of v (digit bytes 0-9).
+inline uint64_t DigitPairs(uint64_t digits) { return digits * 10 + (digits >> 8); }
+
+inline unsigned Byte(uint64_t v, int k) { return static_cast<unsigned>((v >> (8 * k)) & 0xFF); }
+
+// The layouts machine exports write almost always, read as 8-byte words at
+// fixed positions: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS, YYYY-MM-DD HH:MM:SS and
+// YYYY-MM-DDTHH:MM:SSZ. Returns false for anything else, including an
+// impossible date, and the general parser then decides; when it returns true
+// the general parser would have read the same value (timestamp_test.cc checks
+// that the two agree over a sweep of values).
+bool ParseFixedLayout(std::string_view text, int64_t* out) {
+  // The words are read little-endian.
+  if constexpr (std::endian::native != std::endian::little) return false;
+  const size_t n = text.size();
+  if (n != 10 && n != 19 && n != 20) return false;
+  const char* p = text.data();
+  // "YYYY-MM-": '-' at bytes 4 and 7.
+  const uint64_t a = CheckSeparators(Load64(p), (0xFFull << 32) | (0xFFull << 56),
+                                     (uint64_t{'-'} << 32) | (uint64_t{'-'} << 56));
+  if (!AllDigits(a)) return false;
+  const uint64_t date = DigitPairs(a - 0x30 * kEachByte);
+  const int64_t year = Byte(date, 0) * 100 + Byte(date, 2);
+  const unsigned month = Byte(date, 5);
+  unsigned day, hour = 0, minute = 0, second = 0;
+  if (n == 10) {
+    const unsigned d1 = static_cast<unsigned char>(p[8]) - unsigned{'0'};
+    const unsigned d2 = static_cast<unsigned char>(p[9]) - unsigned{'0'};
+    if (d1 > 9 || d2 > 9) return false;
+    day = d1 * 10 + d2;
+  } else {
+    // "DDTHH:MM" ('T' or ' ' at byte 2, ':' at byte 5), then ":SS" and 'Z'.
+    const uint64_t raw = Load64(p + 8);
+    const uint64_t sep = Byte(raw, 2) == ' ' ? uint64_t{' '} << 16 : uint64_t{'T'} << 16;
+    const uint64_t b =
+        CheckSeparators(raw, (0xFFull << 16) | (0xFFull << 40), sep | (uint64_t{':'} << 40));
+    if (!AllDigits(b) || p[16] != ':') return false;
+    if (n == 20 && p[19] != 'Z') return false;
+    const uint64_t time = DigitPairs(b - 0x30 * kEachByte);
+    day = Byte(time, 0);
+    hour = Byte(time, 3);
+    minute = Byte(time, 6);
+    const unsigned s1 = static_cast<unsigned char>(p[17]) - unsigned{'0'};
+    const unsigned s2 = static_cast<unsigned char>(p[18]) - unsigned{'0'};
+    if (s1 > 9 || s2 > 9) return false;
+    second = s1 * 10 + s2;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) ||
+      hour > 23 || minute > 59 || second > 60)
+    return false;
+  const uint64_t index = static_cast<uint64_t>(year - kFirstTableYear);
+  const int64_t days = index < kTableYears
+                           ? kMonthStarts.days[index][month - 1] + int64_t{day} - 1
+                           : DaysFromCivil(year, month, day);
+  *out = days * kMillisPerDay + ((hour * 60 + minute) * 60 + second) * int64_t{1000};
+  return true;
+}
+
 }  // namespace
 
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
@@ -78,6 +191,7 @@ const char* TimestampFormatsHint() {
 }
 
 bool ParseTimestamp(std::string_view text, int64_t* out) {
+  if (ParseFixedLayout(text, out)) return true;
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
     text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
@@ -87,7 +201,7 @@ bool ParseTimestamp(std::string_view text, int64_t* out) {
     return ParseEpochMillis(text, out);
 
   size_t pos = 0;
-  int64_t year, month, day;
+  int64_t year = 0, month = 0, day = 0;
   if (!ReadDigits(text, &pos, 4, &year) || text[pos++] != '-' ||
       !ReadDigits(text, &pos, 2, &month) || pos >= text.size() ||
       text[pos++] != '-' || !ReadDigits(text, &pos, 2, &day))

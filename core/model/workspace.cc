@@ -35,12 +35,30 @@ std::vector<uint32_t> OrderByPersonTime(const std::vector<uint32_t>& person,
   std::vector<uint32_t> order(person.size());
   std::vector<uint32_t> fill(offsets->begin(), offsets->end() - 1);
   for (uint32_t i = 0; i < person.size(); ++i) order[fill[person[i]]++] = i;
+  auto earlier = [&](uint32_t x, uint32_t y) { return at[x] < at[y]; };
   for (uint32_t p = 0; p < num_people; ++p) {
     auto b = order.begin() + (*offsets)[p], e = order.begin() + (*offsets)[p + 1];
-    if (e - b > 1)
-      std::stable_sort(b, e, [&](uint32_t x, uint32_t y) { return at[x] < at[y]; });
+    if (e - b < 2 || std::is_sorted(b, e, earlier)) continue;
+    // A person has a handful of rows: an insertion sort (stable, as it moves
+    // a row only past strictly later ones) spares stable_sort's buffer.
+    if (e - b > 32) {
+      std::stable_sort(b, e, earlier);
+      continue;
+    }
+    for (auto i = b + 1; i != e; ++i) {
+      const uint32_t x = *i;
+      auto j = i;
+      for (; j != b && earlier(x, *(j - 1)); --j) *j = *(j - 1);
+      *j = x;
+    }
   }
   return order;
+}
+
+bool IsIdentity(const std::vector<uint32_t>& order) {
+  for (uint32_t i = 0; i < order.size(); ++i)
+    if (order[i] != i) return false;
+  return true;
 }
 
 }  // namespace
@@ -122,8 +140,16 @@ uint32_t Workspace::PersonIndex(std::string_view person_id) {
   // Exports usually list a person's rows together: the previous id is the
   // likeliest, and comparing with it avoids a random probe of a table with
   // millions of ids.
-  if (last_person_ != kNoPerson && person_ids_.Get(last_person_) == person_id)
-    return last_person_;
+  // Tables also tend to list people in the same order, so the person indexed
+  // after the previous one is the next likeliest.
+  if (last_person_ != kNoPerson) {
+    if (person_ids_.Equals(last_person_, person_id)) return last_person_;
+    const uint32_t next = last_person_ + 1;
+    if (next < person_ids_.size() && person_ids_.Equals(next, person_id)) {
+      last_person_ = next;
+      return next;
+    }
+  }
   uint32_t before = person_ids_.size();
   uint32_t p = person_ids_.Intern(person_id);
   last_person_ = p;
@@ -159,17 +185,23 @@ void Workspace::Reserve(std::string_view table, size_t n) {
 }
 
 Status Workspace::AddPerson(const PersonRow& row) {
-  BATON_RETURN_IF_ERROR(CheckBuilding());
+  uint32_t p;
+  return AddPerson(row, &p);
+}
+
+Status Workspace::AddPerson(const PersonRow& row, uint32_t* person) {
+  if (frozen_) return CheckBuilding();
   if (row.person_id.empty())
     return Status::InvalidArgument("person_id is empty");
   uint32_t p = PersonIndex(row.person_id);
+  *person = p;
   people_.listed[p] = 1;
-  auto fill = [&](std::vector<uint32_t>& col, std::string_view v) {
-    if (!v.empty() && col[p] == 0) col[p] = labels_.Intern(v);
-  };
-  fill(people_.account, row.account_id);
-  fill(people_.source, row.source);
-  fill(people_.owner, row.owner);
+  if (!row.account_id.empty() && people_.account[p] == 0)
+    people_.account[p] = labels_.Intern(row.account_id);
+  if (!row.source.empty() && people_.source[p] == 0)
+    people_.source[p] = source_cache_.Intern(&labels_, row.source);
+  if (!row.owner.empty() && people_.owner[p] == 0)
+    people_.owner[p] = owner_cache_.Intern(&labels_, row.owner);
   if (row.created_at != kNoTime && people_.created_at[p] == kNoTime) {
     people_.created_at[p] = row.created_at;
     NoteTime(row.created_at);
@@ -179,7 +211,7 @@ Status Workspace::AddPerson(const PersonRow& row) {
 
 Status Workspace::SetAttribute(std::string_view person_id, std::string_view key,
                                std::string_view value) {
-  BATON_RETURN_IF_ERROR(CheckBuilding());
+  if (frozen_) return CheckBuilding();
   if (person_id.empty()) return Status::InvalidArgument("person_id is empty");
   if (key.empty()) return Status::InvalidArgument("attribute name is empty");
   uint32_t p = PersonIndex(person_id);
@@ -191,16 +223,45 @@ Status Workspace::SetAttribute(std::string_view person_id, std::string_view key,
   return Status::OK();
 }
 
+Result<uint32_t> Workspace::AddAttributeKey(std::string_view key) {
+  if (frozen_) return CheckBuilding();
+  if (key.empty()) return Status::InvalidArgument("attribute name is empty");
+  uint32_t k = labels_.Intern(key);
+  if (people_.attributes.find(k) == people_.attributes.end())
+    people_.attributes.emplace(k, std::vector<uint32_t>(num_people(), 0));
+  return k;
+}
+
+Status Workspace::SetAttributeCode(uint32_t person, uint32_t key,
+                                   std::string_view value) {
+  if (frozen_) return CheckBuilding();
+  if (person >= num_people())
+    return Status::InvalidArgument("person index " + std::to_string(person) +
+                                   " is out of range");
+  if (key != last_attribute_key_) {
+    auto it = people_.attributes.find(key);
+    if (it == people_.attributes.end())
+      return Status::InvalidArgument("attribute code " + std::to_string(key) +
+                                     " was not added by AddAttributeKey");
+    last_attribute_key_ = key;
+    last_attribute_ = &it->second;  // map nodes never move
+    last_attribute_cache_ = &attribute_caches_[key];
+  }
+  uint32_t& slot = (*last_attribute_)[person];
+  if (!value.empty() && slot == 0) slot = last_attribute_cache_->Intern(&labels_, value);
+  return Status::OK();
+}
+
 Status Workspace::AddTouch(const TouchRow& row) {
-  BATON_RETURN_IF_ERROR(CheckBuilding());
+  if (frozen_) return CheckBuilding();
   if (row.person_id.empty()) return Status::InvalidArgument("person_id is empty");
   if (row.at == kNoTime) return Status::InvalidArgument("touch time is missing");
   touches_.person.push_back(PersonIndex(row.person_id));
   touches_.at.push_back(row.at);
-  touches_.channel.push_back(labels_.Intern(row.channel));
-  touches_.campaign.push_back(labels_.Intern(row.campaign));
+  touches_.channel.push_back(channel_cache_.Intern(&labels_, row.channel));
+  touches_.campaign.push_back(campaign_cache_.Intern(&labels_, row.campaign));
   touches_.side.push_back(static_cast<uint8_t>(row.side));
-  touches_.activity.push_back(labels_.Intern(row.activity));
+  touches_.activity.push_back(activity_cache_.Intern(&labels_, row.activity));
   touches_.cost.push_back(row.cost);
   NoteTime(row.at);
   return Status::OK();
@@ -213,15 +274,21 @@ Result<int> Workspace::MapStage(std::string_view value, bool* ignored) const {
     *ignored = true;
     return code;
   }
-  if (code == StageMap::kUnknown)
-    return Status::InvalidArgument(
-        "\"" + std::string(value) + "\" is not a known stage; stages are " +
-        stage_map_.Describe() + "; map it under [stage_map]");
+  if (code == StageMap::kUnknown) {
+    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on
+    // "literal" + std::string(...).
+    std::string message(1, '"');
+    message.append(value);
+    message += "\" is not a known stage; stages are ";
+    message += stage_map_.Describe();
+    message += "; map it under [stage_map]";
+    return Status::InvalidArgument(std::move(message));
+  }
   return code;
 }
 
 Status Workspace::AddStage(const StageRow& row) {
-  BATON_RETURN_IF_ERROR(CheckBuilding());
+  if (frozen_) return CheckBuilding();
   if (row.person_id.empty()) return Status::InvalidArgument("person_id is empty");
   if (row.at == kNoTime) return Status::InvalidArgument("stage time is missing");
   if (row.stage < 0 || row.stage >= stage_map_.num_stages())
@@ -230,13 +297,13 @@ Status Workspace::AddStage(const StageRow& row) {
   stages_.stage.push_back(static_cast<uint8_t>(row.stage));
   stages_.at.push_back(row.at);
   stages_.disposition.push_back(static_cast<uint8_t>(row.disposition));
-  stages_.reason.push_back(labels_.Intern(row.reason));
+  stages_.reason.push_back(reason_cache_.Intern(&labels_, row.reason));
   NoteTime(row.at);
   return Status::OK();
 }
 
 Status Workspace::AddDeal(const DealRow& row) {
-  BATON_RETURN_IF_ERROR(CheckBuilding());
+  if (frozen_) return CheckBuilding();
   if (row.deal_id.empty()) return Status::InvalidArgument("deal_id is empty");
   deals_.id.push_back(labels_.Intern(row.deal_id));
   deals_.account.push_back(labels_.Intern(row.account_id));
@@ -258,7 +325,7 @@ Status Workspace::AddDeal(const DealRow& row) {
 }
 
 Status Workspace::AddSpend(const SpendRow& row) {
-  BATON_RETURN_IF_ERROR(CheckBuilding());
+  if (frozen_) return CheckBuilding();
   if (row.period_start != kNoTime && row.period_end != kNoTime &&
       row.period_end < row.period_start)
     return Status::InvalidArgument("spend period ends before it starts");
@@ -273,7 +340,7 @@ Status Workspace::AddSpend(const SpendRow& row) {
 
 Status Workspace::AddPath(const std::vector<std::string_view>& channels,
                           double conversions, double value, double nulls) {
-  BATON_RETURN_IF_ERROR(CheckBuilding());
+  if (frozen_) return CheckBuilding();
   if (channels.empty()) return Status::InvalidArgument("the path is empty");
   for (double v : {conversions, value, nulls})
     if (!(v >= 0) || v > 1e300)
@@ -305,28 +372,36 @@ uint32_t Workspace::AttributeKey(std::string_view key) const {
 
 Status Workspace::Freeze() {
   if (frozen_) return Status::OK();
+  // Lookups after loading (analyses, bindings) then cost one probe each.
+  person_ids_.Seal();
+  labels_.Seal();
   const uint32_t n = num_people();
 
   // Order touches and stages by person, then time.
   {
     std::vector<uint32_t> order =
         OrderByPersonTime(touches_.person, touches_.at, n, &touch_offsets_);
-    Permute(&touches_.person, order);
-    Permute(&touches_.at, order);
-    Permute(&touches_.channel, order);
-    Permute(&touches_.campaign, order);
-    Permute(&touches_.side, order);
-    Permute(&touches_.activity, order);
-    Permute(&touches_.cost, order);
+    // Exports sorted by person and time need no reordering.
+    if (!IsIdentity(order)) {
+      Permute(&touches_.person, order);
+      Permute(&touches_.at, order);
+      Permute(&touches_.channel, order);
+      Permute(&touches_.campaign, order);
+      Permute(&touches_.side, order);
+      Permute(&touches_.activity, order);
+      Permute(&touches_.cost, order);
+    }
   }
   {
     std::vector<uint32_t> order =
         OrderByPersonTime(stages_.person, stages_.at, n, &stage_offsets_);
-    Permute(&stages_.person, order);
-    Permute(&stages_.stage, order);
-    Permute(&stages_.at, order);
-    Permute(&stages_.disposition, order);
-    Permute(&stages_.reason, order);
+    if (!IsIdentity(order)) {
+      Permute(&stages_.person, order);
+      Permute(&stages_.stage, order);
+      Permute(&stages_.at, order);
+      Permute(&stages_.disposition, order);
+      Permute(&stages_.reason, order);
+    }
   }
 
   // A person's created_at defaults to their first record.

@@ -198,6 +198,17 @@ class Workspace {
   Status AddPerson(const PersonRow& row);
   Status SetAttribute(std::string_view person_id, std::string_view key,
                       std::string_view value);
+  // The same as AddPerson(row), also giving the person's index, so that a
+  // loader can set the row's attributes without looking the id up again.
+  Status AddPerson(const PersonRow& row, uint32_t* person);
+  // The label code of attribute `key`, adding the attribute (missing for
+  // every person) when new, as the first SetAttribute of a key does.
+  // InvalidArgument for an empty key; FailedPrecondition once frozen.
+  Result<uint32_t> AddAttributeKey(std::string_view key);
+  // SetAttribute for a person index (< num_people()) and a key code from
+  // AddAttributeKey: loaders resolve the key once per batch instead of once
+  // per row. InvalidArgument for an unknown person or key.
+  Status SetAttributeCode(uint32_t person, uint32_t key, std::string_view value);
   Status AddTouch(const TouchRow& row);
   Status AddStage(const StageRow& row);
   Status AddDeal(const DealRow& row);
@@ -205,6 +216,10 @@ class Workspace {
   // Adds one aggregated path; counts must be finite and non-negative.
   Status AddPath(const std::vector<std::string_view>& channels,
                  double conversions, double value, double nulls);
+  // A hint for loaders: the label `value` (an account or deal id, of which
+  // there are many) will be added soon; starts loading its place in the
+  // label table so that the cache miss overlaps other work. Changes nothing.
+  void PrefetchLabel(std::string_view value) const { labels_.Prefetch(value); }
   // Maps a source's stage value through the stage map; a message naming the
   // valid stages when unknown. Sets *ignored for values mapped to "ignore".
   Result<int> MapStage(std::string_view value, bool* ignored) const;
@@ -271,6 +286,14 @@ class Workspace {
   std::vector<std::string> notes_;
   std::map<std::string, int64_t> default_counts_;
   uint32_t last_person_ = kNoPerson;  // PersonIndex's one-entry cache
+  // The attribute SetAttributeCode wrote last, to skip the map lookup.
+  uint32_t last_attribute_key_ = Dictionary::kNotFound;
+  std::vector<uint32_t>* last_attribute_ = nullptr;
+  LabelCache* last_attribute_cache_ = nullptr;
+  // The label columns that repeat a few values, each with its cache of them.
+  LabelCache source_cache_, owner_cache_, channel_cache_, campaign_cache_,
+      activity_cache_, reason_cache_;
+  std::map<uint32_t, LabelCache> attribute_caches_;  // by attribute key
   int64_t min_time_ = kNoTime;
   int64_t max_time_ = kNoTime;
 };

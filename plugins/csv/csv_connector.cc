@@ -41,6 +41,10 @@
 //
 // Nothing escapes the C boundary: every entry point catches all exceptions.
 // No global mutable state: every call builds its own objects.
+//
+// Threads: while one file loads, a worker thread reads and splits its
+// records a few batches ahead (record_stream.h); every call to the host and
+// the sink stays on the thread that called read, as connector.h requires.
 
 #include <algorithm>
 #include <cctype>
@@ -53,6 +57,8 @@
 #include <exception>
 #include <filesystem>
 #include <new>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +68,7 @@
 #include "csv_writer.h"
 #include "error.h"
 #include "mapping.h"
+#include "record_stream.h"
 
 namespace baton::csv {
 namespace {
@@ -303,7 +310,11 @@ Error Loader::Run() {
   // Check every file and column before loading anything.
   for (const Entry& e : mapping_.entries) {
     CsvReader reader;
-    Error opened = reader.Open(e.path, e.file, ReaderOptions(e));
+    // Only the header is needed here: a small first block (it grows for a
+    // longer header) spares reading and clearing megabytes per file.
+    CsvOptions header_only = ReaderOptions(e);
+    header_only.block_size = std::min<size_t>(header_only.block_size, size_t{64} << 10);
+    Error opened = reader.Open(e.path, e.file, header_only);
     if (!opened.ok())
       return Error::Make(opened.code, e.Context(mapping_.path) + ": " + opened.message);
     Plan plan;
@@ -343,39 +354,47 @@ Error Loader::Load(const Entry& e) {
       values[i] = baton_str{e.fields[i].constant.data(), e.fields[i].constant.size()};
 
   const bool skip = Mode(e) == OnError::kSkip;
+  // Declared after the reader, so destroyed (stopping its thread) first.
+  std::optional<RecordStream> records;
   int64_t rows_read = 0, rows_rejected = 0;
   bool rejects_open = false;
   size_t rejects_handle = 0;
   std::string rejects_path;
   auto reject = [&](const std::string& why) -> Error {
+    const RecordStream& rs = *records;
     if (!rejects_open) {
       BATON_CSV_RETURN_IF_ERROR(rejects_.Open(RejectsPath(e), reader.header(),
                                               &rejects_handle, &rejects_path));
       rejects_open = true;
     }
     ++rows_rejected;
-    return rejects_.Add(rejects_handle, e.file, reader.row(), reader.fields(), why);
+    return rejects_.Add(rejects_handle, e.file, rs.row(),
+                        std::vector<baton_str>(rs.fields().begin(), rs.fields().end()),
+                        why);
   };
 
   if (Cancelled(e, 0))
     return Error::Make(BATON_CANCELLED, "cancelled before reading " + e.file);
   uint64_t blocks_seen = reader.blocks_read();
+  // From here on the reader belongs to the stream's worker thread; this
+  // thread keeps every call to the host.
+  records.emplace(&reader, RecordStreamOptions());
   for (;;) {
     bool has_record = false;
-    BATON_CSV_RETURN_IF_ERROR(reader.Next(&has_record));
+    BATON_CSV_RETURN_IF_ERROR(records->Next(&has_record));
     if (!has_record) break;
-    if (reader.blocks_read() != blocks_seen) {
-      blocks_seen = reader.blocks_read();
-      if (Cancelled(e, reader.bytes_consumed()))
+    if (records->blocks_read() != blocks_seen) {
+      blocks_seen = records->blocks_read();
+      if (Cancelled(e, records->bytes_consumed()))
         return Error::Make(BATON_CANCELLED, "cancelled while reading " + e.file +
                                                 " (at row " +
-                                                std::to_string(reader.row()) + ")");
+                                                std::to_string(records->row()) + ")");
     }
-    const std::vector<baton_str>& fields = reader.fields();
-    if (!reader.row_error().empty()) {
+    const std::span<const baton_str> fields = records->fields();
+    if (!records->row_error().empty()) {
       ++rows_read;
-      if (!skip) return Error::Make(BATON_PARSE_ERROR, reader.row_error());
-      BATON_CSV_RETURN_IF_ERROR(reject(reader.row_error()));
+      if (!skip) return Error::Make(BATON_PARSE_ERROR, records->row_error());
+      BATON_CSV_RETURN_IF_ERROR(reject(records->row_error()));
       continue;
     }
     bool keep = true;
@@ -391,7 +410,7 @@ Error Loader::Load(const Entry& e) {
     ++rows_read;
     for (size_t i = 0; i < values.size(); ++i)
       if (plan.field_column[i] >= 0) values[i] = fields[plan.field_column[i]];
-    rc = sink_->row(sink_->self, batch, reader.row(), values.data());
+    rc = sink_->row(sink_->self, batch, records->row(), values.data());
     if (rc != BATON_OK) {
       const bool row_problem = rc == BATON_PARSE_ERROR || rc == BATON_INVALID_ARGUMENT;
       if (!skip || !row_problem) return Error::Make(rc, SinkError());

@@ -94,6 +94,12 @@ class CsvReader {
   int64_t row() const { return row_; }
   // The fields of the record last returned, as UTF-8.
   const std::vector<baton_str>& fields() const { return fields_; }
+  // The bytes of the record last returned as the file has them (quotes,
+  // delimiters and line break included). fields() point into them, except
+  // the fields that needed unescaping or transcoding. Valid as fields() is.
+  std::string_view raw_record() const {
+    return std::string_view(record_begin_, static_cast<size_t>(record_end_ - record_begin_));
+  }
   // "" for a good record; otherwise "FILE:ROW: what is wrong".
   const std::string& row_error() const { return row_error_; }
   // Bytes of the file consumed so far, and its size (for progress).
