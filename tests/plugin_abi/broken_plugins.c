@@ -9,7 +9,7 @@
  */
 #include "baton/connector.h"
 
-#ifndef NO_ENTRY
+#if !defined(NO_ENTRY) && !defined(NULL_DESCRIPTOR)
 static const baton_connector kDescriptor = {
     sizeof(baton_connector),
 #if defined(WRONG_MAJOR)
@@ -20,7 +20,9 @@ static const baton_connector kDescriptor = {
     BATON_CONNECTOR_ABI_MAJOR, BATON_CONNECTOR_ABI_MINOR,
 #endif
     "broken", "0.0.1", "a plugin the host must refuse", 0, 0, 0};
+#endif
 
+#ifndef NO_ENTRY
 BATON_CONNECTOR_EXPORT const baton_connector* baton_connector_entry(void) {
 #ifdef NULL_DESCRIPTOR
   return 0;
