@@ -9,7 +9,8 @@ then times, each R times (best kept):
   baton   `baton funnel DIR/sample.toml --by source` (process start,
           loading every CSV, freezing, the funnel, printing)
   pandas  a child process running pandas.read_csv on each CSV file alone
-and prints wall time, peak RSS (ru_maxrss of the child) and the CSV size.
+and prints wall time, the user and system CPU time of the fastest run, peak
+RSS (ru_maxrss of the child) and the CSV size.
 Targets: baton at least 5x faster than pandas, peak RSS under 2.5x the CSV size.
 """
 import argparse
@@ -27,7 +28,7 @@ for f in sys.argv[1:]:
 
 
 def run(cmd, env=None):
-    """Runs cmd; returns (seconds, peak RSS bytes)."""
+    """Runs cmd; returns (wall seconds, peak RSS bytes, user seconds, system seconds)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -36,12 +37,14 @@ def run(cmd, env=None):
     proc.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{err}")
-    return elapsed, usage.ru_maxrss * 1024
+    return elapsed, usage.ru_maxrss * 1024, usage.ru_utime, usage.ru_stime
 
 
 def best(cmd, repeat, env=None):
+    """The fastest run's wall, user and system seconds, and the largest peak RSS."""
     runs = [run(cmd, env) for _ in range(repeat)]
-    return min(r[0] for r in runs), max(r[1] for r in runs)
+    fastest = min(runs, key=lambda r: r[0])
+    return fastest[0], max(r[1] for r in runs), fastest[2], fastest[3]
 
 
 def main():
@@ -58,14 +61,17 @@ def main():
         print(f"baton sample --people {a.people}: {t:.2f} s")
     csvs = sorted(str(p) for p in data.glob("*.csv"))
     size = sum(os.path.getsize(p) for p in csvs)
-    baton_t, baton_rss = best([a.baton, "funnel", str(data / "sample.toml"), "--by", "source"],
-                              a.repeat)
-    pandas_t, pandas_rss = best(["/usr/bin/python3", "-c", PANDAS_SNIPPET, *csvs], a.repeat)
+    baton_t, baton_rss, baton_user, baton_sys = best(
+        [a.baton, "funnel", str(data / "sample.toml"), "--by", "source"], a.repeat)
+    pandas_t, pandas_rss, pandas_user, pandas_sys = best(
+        ["/usr/bin/python3", "-c", PANDAS_SNIPPET, *csvs], a.repeat)
     mb = 1024 * 1024
     print(f"CSV files: {len(csvs)}, {size / mb:.1f} MiB")
-    print(f"{'':28}{'wall s':>10}{'peak RSS MiB':>15}")
-    print(f"{'baton funnel --by source':28}{baton_t:>10.3f}{baton_rss / mb:>15.1f}")
-    print(f"{'pandas.read_csv (alone)':28}{pandas_t:>10.3f}{pandas_rss / mb:>15.1f}")
+    print(f"{'':28}{'wall s':>10}{'user s':>10}{'sys s':>10}{'peak RSS MiB':>15}")
+    print(f"{'baton funnel --by source':28}{baton_t:>10.3f}{baton_user:>10.3f}"
+          f"{baton_sys:>10.3f}{baton_rss / mb:>15.1f}")
+    print(f"{'pandas.read_csv (alone)':28}{pandas_t:>10.3f}{pandas_user:>10.3f}"
+          f"{pandas_sys:>10.3f}{pandas_rss / mb:>15.1f}")
     speedup = pandas_t / baton_t
     ratio = baton_rss / size
     print(f"speed-up over pandas: {speedup:.1f}x (target >= 5x): "

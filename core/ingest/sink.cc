@@ -69,7 +69,7 @@ std::string_view TrimSlow(std::string_view s) {
 
 // Strips spaces and tabs at both ends and a carriage return at the end.
 // Values rarely have any, so two byte tests settle most calls.
-inline std::string_view Trim(std::string_view s) {
+[[gnu::always_inline]] inline std::string_view Trim(std::string_view s) {
   if (s.empty()) return s;
   const char f = s.front(), l = s.back();
   if (f != ' ' && f != '\t' && l != ' ' && l != '\t' && l != '\r') return s;
@@ -348,7 +348,8 @@ namespace {
 
 // The trimmed value of canonical field `field` of a batch, "" when the batch
 // has no such field.
-inline std::string_view FieldValue(const int* index, int field, const baton_str* values) {
+[[gnu::always_inline]] inline std::string_view FieldValue(const int* index, int field,
+                                                          const baton_str* values) {
   const int i = index[field];
   if (i < 0 || !values[i].data) return std::string_view();
   return Trim(std::string_view(values[i].data, values[i].size));
@@ -356,8 +357,7 @@ inline std::string_view FieldValue(const int* index, int field, const baton_str*
 
 }  // namespace
 
-bool WorkspaceSink::AddTouchFast(Batch* b, int64_t row, const baton_str* values,
-                                 Status* st) {
+bool WorkspaceSink::AddTouchFast(Batch* b, const baton_str* values) {
   TouchRow r;
   r.person_id = FieldValue(b->index, kTId, values);
   const std::string_view at = FieldValue(b->index, kTAt, values);
@@ -369,18 +369,14 @@ bool WorkspaceSink::AddTouchFast(Batch* b, int64_t row, const baton_str* values,
   r.channel = FieldValue(b->index, kTChannel, values);
   r.campaign = FieldValue(b->index, kTCampaign, values);
   r.activity = FieldValue(b->index, kTActivity, values);
+  // AddTouch changes nothing when it fails; the general pass then reports.
+  if (!ws_->AddTouch(r).ok()) return false;
   if (side.empty()) ++b->side_defaults;  // also when there is no side field
-  *st = ws_->AddTouch(r);
-  if (!st->ok()) {
-    *st = WithRow(*b, row, std::move(*st));
-    return true;
-  }
   ++b->accepted;
   return true;
 }
 
-bool WorkspaceSink::AddStageFast(Batch* b, int64_t row, const baton_str* values,
-                                 Status* st) {
+bool WorkspaceSink::AddStageFast(Batch* b, const baton_str* values) {
   StageRow r;
   bool ignored = false;
   r.person_id = FieldValue(b->index, kSId, values);
@@ -393,12 +389,8 @@ bool WorkspaceSink::AddStageFast(Batch* b, int64_t row, const baton_str* values,
   r.reason = FieldValue(b->index, kSReason, values);
   if (ignored) {
     ++b->ignored_stage_rows;
-  } else {
-    *st = ws_->AddStage(r);
-    if (!st->ok()) {
-      *st = WithRow(*b, row, std::move(*st));
-      return true;
-    }
+  } else if (!ws_->AddStage(r).ok()) {  // changes nothing when it fails
+    return false;
   }
   ++b->accepted;
   return true;
@@ -439,13 +431,13 @@ Status WorkspaceSink::Row(uint32_t batch, int64_t row, const baton_str* values) 
   };
 
   // The two largest tables first try a straight pass over their fields that
-  // changes nothing until every value has read well; a row with a bad value
-  // goes through the general pass below, which reports the first bad value
-  // in column order, as it always has.
+  // changes nothing unless the whole row is added; any other row goes
+  // through the general pass below, which reports the first bad value in
+  // column order, as it always has.
   if (b.kind == TableKind::kTouches) {
-    if (Status st; AddTouchFast(&b, row, values, &st)) return st;
+    if (AddTouchFast(&b, values)) return Status::OK();
   } else if (b.kind == TableKind::kStages) {
-    if (Status st; AddStageFast(&b, row, values, &st)) return st;
+    if (AddStageFast(&b, values)) return Status::OK();
   }
 
   switch (b.kind) {

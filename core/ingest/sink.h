@@ -57,10 +57,10 @@ class WorkspaceSink {
     int index[16] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
   };
 
-  // Adds a touch or stage row whose values all read well, setting *st;
-  // false (with nothing changed) for a row with a bad value.
-  bool AddTouchFast(Batch* b, int64_t row, const baton_str* values, Status* st);
-  bool AddStageFast(Batch* b, int64_t row, const baton_str* values, Status* st);
+  // Adds a touch or stage row whose values all read well and which the
+  // workspace takes; false, with nothing changed, for any other row.
+  bool AddTouchFast(Batch* b, const baton_str* values);
+  bool AddStageFast(Batch* b, const baton_str* values);
   // Translates a stage value through the stage map, remembering each
   // distinct value of the batch; false when the value is not a known stage.
   bool MapStageCached(Batch* b, std::string_view value, int* code, bool* ignored);

@@ -57,6 +57,8 @@ class Dictionary {
     return t.size() == s.size() && SameBytes(t.data(), s.data(), s.size());
   }
   uint32_t size() const { return static_cast<uint32_t>(strings_.size()); }
+  // True when the empty string is code 0 (made with reserve_empty).
+  bool reserves_empty() const { return reserve_empty_; }
   // A hint, for a caller about to Intern or Find `s` among many strings:
   // starts loading the table slot where the lookup of `s` begins, so that
   // the cache miss overlaps the caller's other work. Changes nothing.
@@ -151,8 +153,9 @@ class LabelCache {
     for (Entry& e : entries_) e.size = kEmpty;
   }
 
-  uint32_t Intern(Dictionary* d, std::string_view s) {
+  [[gnu::always_inline]] uint32_t Intern(Dictionary* d, std::string_view s) {
     const size_t n = s.size();
+    if (n == 0 && d->reserves_empty()) return 0;  // missing: the commonest value
     if (n == 0 || n >= kEmpty) return d->Intern(s);
     uint64_t head, tail;
     Words(s, &head, &tail);
@@ -164,10 +167,7 @@ class LabelCache {
           (n <= 16 || Dictionary::SameBytes(e.text + 8, s.data() + 8, n - 16)))
         return e.code;
     }
-    const uint32_t code = d->Intern(s);
-    set[1] = set[0];
-    set[0] = Entry{head, tail, d->Get(code).data(), static_cast<uint32_t>(n), code};
-    return code;
+    return Miss(d, s, set, head, tail);
   }
 
  private:
@@ -180,6 +180,14 @@ class LabelCache {
     uint32_t size;     // kEmpty for an unused entry
     uint32_t code;
   };
+
+  [[gnu::noinline]] uint32_t Miss(Dictionary* d, std::string_view s, Entry* set,
+                                  uint64_t head, uint64_t tail) {
+    const uint32_t code = d->Intern(s);
+    set[1] = set[0];
+    set[0] = Entry{head, tail, d->Get(code).data(), static_cast<uint32_t>(s.size()), code};
+    return code;
+  }
 
   // The first 8 bytes (zero-padded) and, past 8, the last 8 bytes of s
   // (1 or more bytes), read in fixed-size pieces: a copy of a variable

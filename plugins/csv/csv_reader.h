@@ -113,6 +113,7 @@ class CsvReader {
 
   Error Fill();
   Step ParseRecord();
+  const char* SplitPlainRecord(const char* p, const char* end);
   const char* ScanUnquoted(const char* p, const char* end) const;
   Error Advance(bool* has_record);
   void FinishRecord();
