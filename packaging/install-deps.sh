@@ -20,6 +20,12 @@ packages=(
   # the Python package (bindings/python), its tests and example notebooks
   pybind11-dev python3-dev python3-venv
   python3-tqdm python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel
+  python3-sklearn         # the scoring fit is checked against scikit-learn
+  # spreadsheets: the xlsx/ods connector, the xlsx report, the Calc add-in
+  libzip-dev libexpat1-dev libxlsxwriter-dev zip unzip
+  libreoffice-calc-nogui python3-uno libreoffice-dev
+  # CRM API connectors and their local test server
+  libcurl4-openssl-dev libcpp-httplib-dev
 )
 
 missing=()
