@@ -8,7 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/text.h"
 #include "model/segment.h"
+#include "model/timestamp.h"
 
 namespace baton {
 namespace {
@@ -22,15 +24,6 @@ constexpr int64_t kFarFuture = std::numeric_limits<int64_t>::max();
 
 const char* const kValidKeys =
     "funnel.by, funnel.strict, funnel.cohort, funnel.within";
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
@@ -151,15 +144,6 @@ void MedianAndP90Days(int64_t* begin, int64_t* end, double* median,
   *median = Interpolate(a, b, q50.t);
 }
 
-// later - start as a duration that cannot overflow on absurd timestamps.
-int64_t Elapsed(int64_t start, int64_t later) {
-  int64_t d;
-  if (__builtin_sub_overflow(later, start, &d))
-    return later > start ? std::numeric_limits<int64_t>::max()
-                         : std::numeric_limits<int64_t>::min();
-  return d;
-}
-
 // True when `later` is within [0, window] of `start`.
 bool WithinWindow(int64_t start, int64_t later, int64_t window) {
   if (start == kFarFuture || later == kFarFuture || later < start) return false;
@@ -178,9 +162,9 @@ Result<FunnelOptions> ParseFunnelOptions(
     if (key == "funnel.by") {
       out.by = value;
     } else if (key == "funnel.strict") {
-      if (EqualsIgnoreCase(value, "true") || value == "1") {
+      if (AsciiEqualsIgnoreCase(value, "true") || value == "1") {
         out.strict = true;
-      } else if (EqualsIgnoreCase(value, "false") || value == "0") {
+      } else if (AsciiEqualsIgnoreCase(value, "false") || value == "0") {
         out.strict = false;
       } else {
         return Status::InvalidArgument(
@@ -188,9 +172,9 @@ Result<FunnelOptions> ParseFunnelOptions(
             "\" is not a boolean; use true, false, 1 or 0");
       }
     } else if (key == "funnel.cohort") {
-      if (EqualsIgnoreCase(value, "month")) {
+      if (AsciiEqualsIgnoreCase(value, "month")) {
         out.cohort_month = true;
-      } else if (value.empty() || EqualsIgnoreCase(value, "none")) {
+      } else if (value.empty() || AsciiEqualsIgnoreCase(value, "none")) {
         out.cohort_month = false;
       } else {
         return Status::InvalidArgument(
@@ -200,7 +184,7 @@ Result<FunnelOptions> ParseFunnelOptions(
       }
     } else if (key == "funnel.within") {
       int64_t ms = 0;
-      if (value.empty() || EqualsIgnoreCase(value, "none")) {
+      if (value.empty() || AsciiEqualsIgnoreCase(value, "none")) {
         out.within_ms = -1;
       } else if (ParseDuration(value, &ms)) {
         out.within_ms = ms;
@@ -370,7 +354,7 @@ Result<Table> Funnel(const Workspace& ws, const FunnelOptions& options) {
           (!windowed || WithinWindow(passing[s], passing[next], within)))
         ++row_advanced[i];
       if (first[s] != kNoTime && first[next] != kNoTime) {
-        const int64_t d = Elapsed(first[s], first[next]);
+        const int64_t d = ElapsedMillis(first[s], first[next]);
         if (d < 0) {
           negative = true;
           ++negative_by_stage[i];

@@ -8,8 +8,10 @@
 #include <tuple>
 #include <utility>
 
+#include "common/text.h"
 #include "handoff/quantile.h"
 #include "model/segment.h"
+#include "model/timestamp.h"
 
 namespace baton {
 namespace {
@@ -18,22 +20,6 @@ constexpr int64_t kFarFuture = std::numeric_limits<int64_t>::max();
 constexpr const char* kNoReason = "(no reason)";
 constexpr const char* kValidKeys =
     "handoff.by, handoff.stage, handoff.sla, handoff.leak_after";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// later - start, saturating instead of overflowing on absurd timestamps.
-int64_t Elapsed(int64_t start, int64_t later) {
-  int64_t d;
-  if (__builtin_sub_overflow(later, start, &d))
-    return later > start ? std::numeric_limits<int64_t>::max()
-                         : std::numeric_limits<int64_t>::min();
-  return d;
-}
 
 std::string FunnelStageNames(const StageMap& map) {
   std::string out;
@@ -81,7 +67,7 @@ void WarnIfEmpty(const Workspace& ws, const HandoffOptions& options,
                  const Prepared& p, Table* t) {
   if (p.events.size() > 0) return;
   t->AddWarning("no person entered the hand-off stage \"" +
-                Lower(options.stage) +
+                AsciiLower(options.stage) +
                 "\"; check the stage column, the stage map or handoff.stage "
                 "(funnel stages: " +
                 FunnelStageNames(ws.stage_map()) + ")");
@@ -101,7 +87,7 @@ Result<HandoffOptions> ParseHandoffOptions(
         return Status::InvalidArgument(
             "option handoff.stage is empty; name the funnel stage at which "
             "marketing hands leads to sales, e.g. mql");
-      out.stage = Lower(value);
+      out.stage = AsciiLower(value);
     } else if (key == "handoff.sla" || key == "handoff.leak_after") {
       int64_t ms = 0;
       if (!ParseDuration(value, &ms))
@@ -129,7 +115,7 @@ Result<HandoffEvents> FindHandoffs(const Workspace& ws,
     return Status::InvalidArgument(
         "handoff.sla and handoff.leak_after must not be negative");
   const StageMap& map = ws.stage_map();
-  const int handoff = map.CodeOf(Lower(options.stage));
+  const int handoff = map.CodeOf(AsciiLower(options.stage));
   if (!map.IsFunnel(handoff))
     return Status::InvalidArgument(
         "handoff.stage: \"" + options.stage +
@@ -198,14 +184,14 @@ Result<HandoffEvents> FindHandoffs(const Workspace& ws,
       while (j < t1 && (tc.at[j] < h || tc.side[j] != sales)) ++j;
       const bool any_sales = j < t1;
       const bool worked = any_sales && (last || tc.at[j] < h_next);
-      const int64_t response = worked ? Elapsed(h, tc.at[j]) : kNotWorked;
+      const int64_t response = worked ? ElapsedMillis(h, tc.at[j]) : kNotWorked;
 
       // Leak: silence for leak_after, judged only once that much time has
       // passed in the data.
       bool leaked = false;
-      if (newest != kNoTime && Elapsed(h, newest) >= leak) {
-        const bool touched = any_sales && Elapsed(h, tc.at[j]) <= leak;
-        const bool moved = r + 1 < s1 && Elapsed(h, st.at[r + 1]) <= leak;
+      if (newest != kNoTime && ElapsedMillis(h, newest) >= leak) {
+        const bool touched = any_sales && ElapsedMillis(h, tc.at[j]) <= leak;
+        const bool moved = r + 1 < s1 && ElapsedMillis(h, st.at[r + 1]) <= leak;
         leaked = !touched && !moved;
       }
 

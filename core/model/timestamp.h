@@ -26,6 +26,16 @@ inline constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
 inline constexpr int64_t kMillisPerDay = 86400000;
 inline constexpr int64_t kMillisPerHour = 3600000;
 
+// later - start in milliseconds, saturating at the int64 limits instead of
+// overflowing on absurd timestamps (kNoTime included).
+inline int64_t ElapsedMillis(int64_t start, int64_t later) {
+  int64_t d;
+  if (__builtin_sub_overflow(later, start, &d))
+    return later > start ? std::numeric_limits<int64_t>::max()
+                         : std::numeric_limits<int64_t>::min();
+  return d;
+}
+
 // Parses `text` into `*out`. Returns false (leaving *out unchanged) when the
 // text is not one of the accepted formats or names an impossible date.
 bool ParseTimestamp(std::string_view text, int64_t* out);

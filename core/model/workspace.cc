@@ -4,17 +4,10 @@
 #include <cctype>
 #include <numeric>
 
+#include "common/text.h"
+
 namespace baton {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 template <typename T>
 void Permute(std::vector<T>* v, const std::vector<uint32_t>& order) {
@@ -68,11 +61,11 @@ bool ParseSide(std::string_view text, Side* out) {
     *out = Side::kSales;
     return true;
   }
-  if (text.empty() || text == "marketing" || EqualsIgnoreCase(text, "marketing")) {
+  if (text.empty() || text == "marketing" || AsciiEqualsIgnoreCase(text, "marketing")) {
     *out = Side::kMarketing;
     return true;
   }
-  if (EqualsIgnoreCase(text, "sales")) {
+  if (AsciiEqualsIgnoreCase(text, "sales")) {
     *out = Side::kSales;
     return true;
   }
@@ -98,7 +91,7 @@ bool ParseDisposition(std::string_view text, Disposition* out) {
     }
   }
   for (const auto& n : kNames) {
-    if (EqualsIgnoreCase(text, n.name)) {
+    if (AsciiEqualsIgnoreCase(text, n.name)) {
       *out = n.d;
       return true;
     }

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string_view>
 
+#include "common/text.h"
 #include "handoff/quantile.h"
 #include "model/segment.h"
 
@@ -14,13 +15,6 @@ namespace {
 
 constexpr uint32_t kUnassigned = std::numeric_limits<uint32_t>::max();
 constexpr const char* kValidKeys = "deals.by, deals.owners_as_people";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string ValidByNames(const Workspace& ws) {
   std::vector<std::string> attributes;
@@ -71,7 +65,7 @@ Result<std::vector<uint32_t>> DealKeys(const Workspace& ws,
 }
 
 bool ParseBool(std::string_view v, bool* out) {
-  const std::string s = Lower(v);
+  const std::string s = AsciiLower(v);
   if (s == "true" || s == "1" || s == "yes") {
     *out = true;
     return true;

@@ -17,7 +17,9 @@
 #include <optional>
 #include <sstream>
 
+#include "common/text.h"
 #include "handoff/quantile.h"
+#include "model/timestamp.h"
 #include "pipeline/deals.h"
 
 namespace baton {
@@ -56,19 +58,12 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Splits "<from>-><to>"; false unless both sides are non-empty.
 bool SplitTransition(std::string_view s, std::string* from, std::string* to) {
   const size_t arrow = s.find("->");
   if (arrow == std::string_view::npos) return false;
-  *from = Lower(Trim(s.substr(0, arrow)));
-  *to = Lower(Trim(s.substr(arrow + 2)));
+  *from = AsciiLower(Trim(s.substr(0, arrow)));
+  *to = AsciiLower(Trim(s.substr(arrow + 2)));
   return !from->empty() && !to->empty() && to->find("->") == std::string::npos;
 }
 
@@ -110,7 +105,7 @@ bool ParseMetric(std::string_view text, Metric* out) {
   }
   if (head == "funnel.reached") {
     out->kind = MetricKind::kFunnelReached;
-    out->from = Lower(Trim(arg));
+    out->from = AsciiLower(Trim(arg));
     return !out->from.empty();
   }
   return false;
@@ -160,15 +155,6 @@ std::string PeriodKeyName(int64_t key, ScorecardPeriod period) {
       break;
   }
   return buf;
-}
-
-// later - start, saturating instead of overflowing on absurd timestamps.
-int64_t Elapsed(int64_t start, int64_t later) {
-  int64_t d;
-  if (__builtin_sub_overflow(later, start, &d))
-    return later > start ? std::numeric_limits<int64_t>::max()
-                         : std::numeric_limits<int64_t>::min();
-  return d;
 }
 
 // How a series turns its per-period sums into a value.
@@ -297,7 +283,7 @@ Status Calculator::Funnel(const ScorecardKpi& kpi, const Metric& m, Series* s) {
     if (max_stage < from) continue;
     if (m.kind == MetricKind::kFunnelVelocity) {
       if (first[from] == kNoTime || first[to] == kNoTime) continue;
-      const int64_t d = Elapsed(first[from], first[to]);
+      const int64_t d = ElapsedMillis(first[from], first[to]);
       if (d < 0) {
         ++negative;
         continue;
@@ -594,7 +580,7 @@ Result<ScorecardConfig> ParseScorecardText(std::string_view text,
     const std::string key(k.str());
     if (key == "period") {
       std::optional<std::string> s = v.value_exact<std::string>();
-      const std::string p = s ? Lower(Trim(*s)) : "";
+      const std::string p = s ? AsciiLower(Trim(*s)) : "";
       if (p == "month")
         config.period = ScorecardPeriod::kMonth;
       else if (p == "quarter")
@@ -609,7 +595,7 @@ Result<ScorecardConfig> ParseScorecardText(std::string_view text,
       if (!s || Trim(*s).empty())
         return Invalid(path, LineOf(v),
                        "[scorecard] handoff_stage must be a stage name such as \"mql\"");
-      config.handoff.stage = Lower(Trim(*s));
+      config.handoff.stage = AsciiLower(Trim(*s));
     } else if (key == "sla") {
       BATON_RETURN_IF_ERROR(ReadDuration(path, key, v, &config.handoff.sla_ms));
     } else if (key == "leak_after") {

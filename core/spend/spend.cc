@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "attribution/attribution.h"
+#include "common/text.h"
 #include "model/segment.h"
 
 namespace baton {
@@ -15,13 +16,6 @@ namespace {
 
 constexpr uint32_t kUnassigned = std::numeric_limits<uint32_t>::max();
 constexpr const char* kValidKeys = "spend.by, spend.model";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string ModelNames() {
   std::string out;
@@ -106,9 +100,9 @@ Result<SpendOptions> ParseSpendOptions(
   for (const auto& [key, value] : options) {
     if (key.rfind("spend.", 0) != 0) continue;
     if (key == "spend.by") {
-      out.by = Lower(value);
+      out.by = AsciiLower(value);
     } else if (key == "spend.model") {
-      out.model = Lower(value);
+      out.model = AsciiLower(value);
     } else {
       return Status::InvalidArgument("unknown option \"" + key +
                                      "\"; the spend options are " + kValidKeys);
@@ -124,8 +118,8 @@ Result<Table> Spend(const Workspace& ws, const SpendOptions& raw) {
         "the spend analysis needs a frozen workspace: call Freeze() after "
         "loading");
   SpendOptions options = raw;
-  options.by = Lower(options.by);
-  options.model = Lower(options.model);
+  options.by = AsciiLower(options.by);
+  options.model = AsciiLower(options.model);
   BATON_RETURN_IF_ERROR(CheckOptions(options));
   const bool by_campaign = options.by == "campaign";
   const bool first_model = options.model == "first";
