@@ -43,6 +43,56 @@ bool IsDirectName(std::string_view s) {
   return true;
 }
 
+// Sets used_key[l] (used_channel[l]) to 1 for every label l that is the key
+// (channel) of a credited touch. This scan reads every touch before any
+// journey is built, so it runs on all cores: each range of touches marks
+// its own arrays, which are then combined. Store-only and branch-free per
+// touch (an uncredited touch marks the spare slot at the end), since sides
+// alternate within a person and a branch on them mispredicts.
+Status MarkUsedLabels(const TouchColumns& t, const JourneyOptions& options,
+                      std::vector<uint8_t>* used_key,
+                      std::vector<uint8_t>* used_channel) {
+  const size_t num_labels = used_key->size();
+  const size_t total = t.size();
+  const size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  const size_t parts = std::clamp<size_t>(total / kMinTouchesPerChunk, 1,
+                                          std::min<size_t>(threads, 16));
+  std::vector<std::vector<uint8_t>> keys(parts), channels(parts);
+  const bool by_channel = !options.by_campaign;
+  const uint32_t* key_col =
+      options.by_campaign ? t.campaign.data() : t.channel.data();
+  const uint32_t* channel = t.channel.data();
+  const uint8_t* side = t.side.data();
+  const uint8_t sales = static_cast<uint8_t>(Side::kSales);
+  const bool include_sales = options.include_sales;
+  const uint32_t spare = static_cast<uint32_t>(num_labels);
+  BATON_RETURN_IF_ERROR(ParallelFor(parts, [&](size_t part) {
+    std::vector<uint8_t>& k = keys[part];
+    std::vector<uint8_t>& c = channels[part];
+    k.assign(num_labels + 1, 0);
+    if (!by_channel) c.assign(num_labels + 1, 0);
+    uint8_t* kd = k.data();
+    uint8_t* cd = c.data();
+    const size_t b = total * part / parts, e = total * (part + 1) / parts;
+    if (by_channel) {  // the keys are the channels: one mark per touch
+      for (size_t i = b; i < e; ++i)
+        kd[include_sales || side[i] != sales ? channel[i] : spare] = 1;
+      return;
+    }
+    for (size_t i = b; i < e; ++i) {
+      const bool credited = include_sales || side[i] != sales;
+      kd[credited ? key_col[i] : spare] = 1;
+      cd[credited ? channel[i] : spare] = 1;
+    }
+  }));
+  for (size_t part = 0; part < parts; ++part)
+    for (size_t l = 0; l < num_labels; ++l) {
+      (*used_key)[l] |= keys[part][l];
+      (*used_channel)[l] |= by_channel ? keys[part][l] : channels[part][l];
+    }
+  return Status::OK();
+}
+
 std::string FormatCount(double v) {
   if (v == static_cast<double>(static_cast<int64_t>(v)))
     return std::to_string(static_cast<int64_t>(v));
@@ -89,14 +139,7 @@ Result<JourneySource> JourneySource::Make(const Workspace& ws,
           "attribution.conversion does not apply to aggregated paths: their "
           "conversions are counted as given");
   } else {
-    const std::vector<uint32_t>& key_col =
-        options.by_campaign ? t.campaign : t.channel;
-    const uint8_t sales = static_cast<uint8_t>(Side::kSales);
-    for (size_t i = 0; i < t.size(); ++i) {
-      if (t.side[i] == sales && !options.include_sales) continue;
-      used_key[key_col[i]] = 1;
-      used_channel[t.channel[i]] = 1;
-    }
+    BATON_RETURN_IF_ERROR(MarkUsedLabels(t, options, &used_key, &used_channel));
     s.num_units_ = ws.num_people();
     if (paths.size() > 0)
       s.warnings_.push_back("the paths table (" + std::to_string(paths.size()) +

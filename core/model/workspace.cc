@@ -1,8 +1,14 @@
 #include "model/workspace.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <exception>
 #include <numeric>
+#include <system_error>
+#include <thread>
 
 #include "common/text.h"
 
@@ -46,6 +52,67 @@ std::vector<uint32_t> OrderByPersonTime(const std::vector<uint32_t>& person,
     }
   }
   return order;
+}
+
+// Grows a column to room for n rows. A column of millions of rows takes
+// a page fault per 4 KiB as it fills, which costs about as much as parsing
+// its values: the new buffer's whole 2 MiB pages are marked for huge pages
+// before the old rows are copied in (so the copy faults them in as huge
+// pages too). Only a hint: without huge pages the kernel uses small ones.
+template <typename T>
+void GrowColumn(std::vector<T>* v, size_t n) {
+  if (v->capacity() >= n) return;
+  std::vector<T> bigger;
+  bigger.reserve(n);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(bigger.data());
+  const uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
+  const uintptr_t last = (begin + n * sizeof(T)) & ~(kHugePage - 1);
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#endif
+  bigger.insert(bigger.end(), v->begin(), v->end());
+  v->swap(bigger);
+}
+
+// Freeze seals the person ids on a second thread from this many people.
+constexpr uint32_t kParallelSealPeople = 65536;
+
+// The next capacity of a table's columns: doubling, as std::vector would.
+size_t NextCapacity(size_t capacity) { return std::max<size_t>(2 * capacity, 4096); }
+
+// When rows are already ordered by (person, at) (exports grouped by person,
+// in time order), fills the offsets OrderByPersonTime would and returns
+// true, without building an order; else false (with *offsets unspecified).
+// Branch-free per row, since the rows per person vary: walking backwards,
+// each row stores its index as its person's offset (the first row's store
+// comes last), and order violations are or-ed together and checked per block.
+bool OffsetsIfOrdered(const std::vector<uint32_t>& person,
+                      const std::vector<int64_t>& at, uint32_t num_people,
+                      std::vector<uint32_t>* offsets) {
+  constexpr uint32_t kUnset = 0xffffffffu;
+  constexpr uint32_t kBlock = 1u << 16;
+  const uint32_t n = static_cast<uint32_t>(person.size());
+  offsets->assign(static_cast<size_t>(num_people) + 1, kUnset);
+  uint32_t* off = offsets->data();
+  const uint32_t* pe = person.data();
+  const int64_t* t = at.data();
+  off[num_people] = n;
+  for (uint32_t end = n; end > 0;) {
+    const uint32_t begin = end > kBlock ? end - kBlock : 0;
+    bool disordered = false;
+    for (uint32_t i = end; i-- > begin;) {
+      off[pe[i]] = i;
+      if (i > 0)
+        disordered |= (pe[i] < pe[i - 1]) | ((pe[i] == pe[i - 1]) & (t[i] < t[i - 1]));
+    }
+    if (disordered) return false;
+    end = begin;
+  }
+  // People without rows start where the next person does.
+  for (uint32_t p = num_people; p-- > 0;)
+    if (off[p] == kUnset) off[p] = off[p + 1];
+  return true;
 }
 
 bool IsIdentity(const std::vector<uint32_t>& order) {
@@ -147,6 +214,8 @@ uint32_t Workspace::PersonIndex(std::string_view person_id) {
   uint32_t p = person_ids_.Intern(person_id);
   last_person_ = p;
   if (p == before) {
+    if (people_.account.size() == people_.account.capacity())
+      GrowPeople(NextCapacity(people_.account.capacity()));
     people_.account.push_back(0);
     people_.created_at.push_back(kNoTime);
     people_.source.push_back(0);
@@ -159,22 +228,37 @@ uint32_t Workspace::PersonIndex(std::string_view person_id) {
 
 void Workspace::Reserve(std::string_view table, size_t n) {
   if (table == "touches") {
-    size_t m = touches_.size() + n;
-    touches_.person.reserve(m);
-    touches_.at.reserve(m);
-    touches_.channel.reserve(m);
-    touches_.campaign.reserve(m);
-    touches_.side.reserve(m);
-    touches_.activity.reserve(m);
-    touches_.cost.reserve(m);
+    GrowTouches(touches_.size() + n);
   } else if (table == "stages") {
-    size_t m = stages_.size() + n;
-    stages_.person.reserve(m);
-    stages_.stage.reserve(m);
-    stages_.at.reserve(m);
-    stages_.disposition.reserve(m);
-    stages_.reason.reserve(m);
+    GrowStages(stages_.size() + n);
   }
+}
+
+void Workspace::GrowTouches(size_t n) {
+  GrowColumn(&touches_.person, n);
+  GrowColumn(&touches_.at, n);
+  GrowColumn(&touches_.channel, n);
+  GrowColumn(&touches_.campaign, n);
+  GrowColumn(&touches_.side, n);
+  GrowColumn(&touches_.activity, n);
+  GrowColumn(&touches_.cost, n);
+}
+
+void Workspace::GrowPeople(size_t n) {
+  GrowColumn(&people_.account, n);
+  GrowColumn(&people_.created_at, n);
+  GrowColumn(&people_.source, n);
+  GrowColumn(&people_.owner, n);
+  GrowColumn(&people_.listed, n);
+  for (auto& [key, values] : people_.attributes) GrowColumn(&values, n);
+}
+
+void Workspace::GrowStages(size_t n) {
+  GrowColumn(&stages_.person, n);
+  GrowColumn(&stages_.stage, n);
+  GrowColumn(&stages_.at, n);
+  GrowColumn(&stages_.disposition, n);
+  GrowColumn(&stages_.reason, n);
 }
 
 Status Workspace::AddPerson(const PersonRow& row) {
@@ -249,6 +333,8 @@ Status Workspace::AddTouch(const TouchRow& row) {
   if (frozen_) return CheckBuilding();
   if (row.person_id.empty()) return Status::InvalidArgument("person_id is empty");
   if (row.at == kNoTime) return Status::InvalidArgument("touch time is missing");
+  if (touches_.person.size() == touches_.person.capacity())
+    GrowTouches(NextCapacity(touches_.person.capacity()));
   touches_.person.push_back(PersonIndex(row.person_id));
   touches_.at.push_back(row.at);
   touches_.channel.push_back(channel_cache_.Intern(&labels_, row.channel));
@@ -286,6 +372,8 @@ Status Workspace::AddStage(const StageRow& row) {
   if (row.at == kNoTime) return Status::InvalidArgument("stage time is missing");
   if (row.stage < 0 || row.stage >= stage_map_.num_stages())
     return Status::InvalidArgument("stage code out of range");
+  if (stages_.person.size() == stages_.person.capacity())
+    GrowStages(NextCapacity(stages_.person.capacity()));
   stages_.person.push_back(PersonIndex(row.person_id));
   stages_.stage.push_back(static_cast<uint8_t>(row.stage));
   stages_.at.push_back(row.at);
@@ -365,16 +453,40 @@ uint32_t Workspace::AttributeKey(std::string_view key) const {
 
 Status Workspace::Freeze() {
   if (frozen_) return Status::OK();
-  // Lookups after loading (analyses, bindings) then cost one probe each.
-  person_ids_.Seal();
-  labels_.Seal();
   const uint32_t n = num_people();
+  // Lookups after loading (analyses, bindings) then cost one probe each.
+  // Sealing a million person ids is a pass of cache misses that shares no
+  // data with ordering the rows below, so a large one runs on a second
+  // thread meanwhile (joined on every way out, its error rethrown here).
+  std::exception_ptr seal_error;
+  std::thread sealer;
+  if (n >= kParallelSealPeople) {
+    try {
+      sealer = std::thread([this, &seal_error] {
+        try {
+          person_ids_.Seal();
+        } catch (...) {
+          seal_error = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {
+      // No thread to be had: sealed below on this one.
+    }
+  }
+  struct Join {
+    std::thread* t;
+    ~Join() {
+      if (t->joinable()) t->join();
+    }
+  } join{&sealer};
+  if (!sealer.joinable()) person_ids_.Seal();
+  labels_.Seal();
 
   // Order touches and stages by person, then time.
-  {
+  // Exports sorted by person and time need no reordering.
+  if (!OffsetsIfOrdered(touches_.person, touches_.at, n, &touch_offsets_)) {
     std::vector<uint32_t> order =
         OrderByPersonTime(touches_.person, touches_.at, n, &touch_offsets_);
-    // Exports sorted by person and time need no reordering.
     if (!IsIdentity(order)) {
       Permute(&touches_.person, order);
       Permute(&touches_.at, order);
@@ -385,7 +497,7 @@ Status Workspace::Freeze() {
       Permute(&touches_.cost, order);
     }
   }
-  {
+  if (!OffsetsIfOrdered(stages_.person, stages_.at, n, &stage_offsets_)) {
     std::vector<uint32_t> order =
         OrderByPersonTime(stages_.person, stages_.at, n, &stage_offsets_);
     if (!IsIdentity(order)) {
@@ -404,8 +516,18 @@ Status Workspace::Freeze() {
     if (p != kNoPerson && t != kNoTime && (first[p] == kNoTime || t < first[p]))
       first[p] = t;
   };
-  for (size_t i = 0; i < touches_.size(); ++i) see(touches_.person[i], touches_.at[i]);
-  for (size_t i = 0; i < stages_.size(); ++i) see(stages_.person[i], stages_.at[i]);
+  // Touches and stages are now ordered by (person, at): a person's earliest
+  // time is their first row's (kNoTime, the smallest value, sorts first and
+  // is skipped).
+  auto see_first = [&](const std::vector<int64_t>& at, const std::vector<uint32_t>& off) {
+    for (uint32_t p = 0; p < n; ++p) {
+      uint32_t i = off[p];
+      while (i < off[p + 1] && at[i] == kNoTime) ++i;
+      if (i < off[p + 1]) see(p, at[i]);
+    }
+  };
+  see_first(touches_.at, touch_offsets_);
+  see_first(stages_.at, stage_offsets_);
   for (size_t i = 0; i < deals_.size(); ++i) see(deals_.person[i], deals_.created_at[i]);
   for (uint32_t p = 0; p < n; ++p) {
     if (people_.created_at[p] == kNoTime && first[p] != kNoTime) {
@@ -422,6 +544,8 @@ Status Workspace::Freeze() {
             "they were added with empty source and owner");
   for (const auto& [what, count] : default_counts_)
     AddNote("default applied to " + std::to_string(count) + " rows: " + what);
+  if (sealer.joinable()) sealer.join();
+  if (seal_error) std::rethrow_exception(seal_error);
   frozen_ = true;
   return Status::OK();
 }

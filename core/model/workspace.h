@@ -265,8 +265,35 @@ class Workspace {
   // a hint for loaders that know their sizes.
   void Reserve(std::string_view table, size_t n);
 
+  // ---- Restoring and merging (store/, before Freeze) ----
+  // Direct access to the columns, for the saved-workspace reader and the
+  // merge, which move whole columns instead of re-adding rows. The caller
+  // keeps the invariants the Add* methods keep: every people column (and
+  // every attribute) has num_people() entries, person codes are
+  // < num_people() (kNoPerson allowed for deals), label codes are
+  // < labels().size(), stage codes < stage_map().num_stages(); and it
+  // reports the times it added with NoteTimeRange. Only valid before Freeze.
+  Dictionary& mutable_person_ids() { return person_ids_; }
+  PeopleColumns& mutable_people() { return people_; }
+  TouchColumns& mutable_touches() { return touches_; }
+  StageColumns& mutable_stages() { return stages_; }
+  DealColumns& mutable_deals() { return deals_; }
+  SpendColumns& mutable_spend() { return spend_; }
+  PathColumns& mutable_paths() { return paths_; }
+  // Widens [min_time(), max_time()] to include [min_time, max_time]
+  // (either may be kNoTime).
+  void NoteTimeRange(int64_t min_time, int64_t max_time) {
+    NoteTime(min_time);
+    NoteTime(max_time);
+  }
+
  private:
   uint32_t PersonIndex(std::string_view person_id);
+  // Room for n rows in every touch (stage, people) column, asking for huge
+  // pages.
+  void GrowTouches(size_t n);
+  void GrowPeople(size_t n);
+  void GrowStages(size_t n);
   void NoteTime(int64_t t);
   Status CheckBuilding() const;
 

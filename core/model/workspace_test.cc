@@ -120,5 +120,64 @@ TEST(Workspace, SortedInputStaysAsItIs) {
   EXPECT_EQ(ws.person_ids().Find("p2"), 2u);  // found after the freeze too
 }
 
+// Rows already in (person, time) order, with people who have no touches
+// (offsets repeat) and a tie in time (kept in input order); stages out of
+// order take the reordering path. created_at defaults to the earliest of a
+// person's touch and stage times.
+TEST(Workspace, OrderedRowsGetOffsetsAcrossPeopleWithoutRows) {
+  Workspace ws;
+  for (const char* id : {"a", "b", "c", "d"}) {
+    PersonRow row;
+    row.person_id = id;
+    ASSERT_TRUE(ws.AddPerson(row).ok());
+  }
+  ASSERT_TRUE(Touch(&ws, "a", 0, "first").ok());
+  ASSERT_TRUE(Touch(&ws, "a", 0, "tie").ok());
+  ASSERT_TRUE(Touch(&ws, "a", 5).ok());
+  ASSERT_TRUE(Touch(&ws, "c", 2).ok());
+  StageRow st;
+  st.stage = ws.stage_map().CodeOf("mql");
+  st.person_id = "c";
+  st.at = kJan1 + 1 * 60000;
+  ASSERT_TRUE(ws.AddStage(st).ok());
+  st.person_id = "a";
+  st.at = kJan1 + 9 * 60000;
+  ASSERT_TRUE(ws.AddStage(st).ok());
+  ASSERT_TRUE(ws.Freeze().ok());
+  // a: rows 0-2, b: none, c: row 3, d: none.
+  EXPECT_EQ(ws.touch_offsets(), std::vector<uint32_t>({0, 3, 3, 4, 4}));
+  EXPECT_EQ(ws.labels().Get(ws.touches().channel[0]), "first");
+  EXPECT_EQ(ws.labels().Get(ws.touches().channel[1]), "tie");
+  // Stages reordered: a's (minute 9) before c's (minute 1).
+  EXPECT_EQ(ws.stage_offsets(), std::vector<uint32_t>({0, 1, 1, 2, 2}));
+  EXPECT_EQ(ws.stages().at, std::vector<int64_t>({kJan1 + 9 * 60000, kJan1 + 60000}));
+  // created_at: a minute 0 (touch), b none, c minute 1 (its stage is earlier
+  // than its touch at minute 2), d none.
+  EXPECT_EQ(ws.people().created_at,
+            std::vector<int64_t>({kJan1, kNoTime, kJan1 + 60000, kNoTime}));
+}
+
+// Enough people for the ids to be sealed on a second thread and for the
+// columns to grow many times: every row and id survives.
+TEST(Workspace, LargeLoadKeepsEveryRowAndId) {
+  Workspace ws;
+  constexpr int kPeople = 100000;
+  for (int p = 0; p < kPeople; ++p)
+    for (int m = 0; m < 2; ++m)
+      ASSERT_TRUE(Touch(&ws, Numbered("p", p), p + m, m ? "web" : "email").ok());
+  ASSERT_TRUE(ws.Freeze().ok());
+  ASSERT_EQ(ws.touches().size(), 2u * kPeople);
+  EXPECT_EQ(ws.touch_offsets()[kPeople], 2u * kPeople);
+  for (int p : {0, 1, 65535, 65536, kPeople - 1}) {
+    EXPECT_EQ(ws.person_ids().Find(Numbered("p", p)), static_cast<uint32_t>(p)) << p;
+    EXPECT_EQ(ws.touch_offsets()[p], 2u * p);
+    // Touch 2p is at minute p, touch 2p+1 at minute p+1 on "web".
+    EXPECT_EQ(ws.touches().at[2 * p + 1], kJan1 + (p + 1) * 60000LL);
+    EXPECT_EQ(ws.labels().Get(ws.touches().channel[2 * p + 1]), "web");
+    EXPECT_EQ(ws.people().created_at[p], kJan1 + p * 60000LL);
+  }
+  EXPECT_EQ(ws.person_ids().Find("p100000"), Dictionary::kNotFound);
+}
+
 }  // namespace
 }  // namespace baton
