@@ -5,12 +5,17 @@
 #include <limits>
 #include <numeric>
 #include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 namespace baton {
 namespace {
 
 constexpr double kGradientTolerance = 1e-10;
 constexpr int kMaxIterations = 100;
+constexpr int kHessianParts = 4;
+constexpr Eigen::Index kHessianBlock = 2048;
 
 // Sum of weighted log-losses plus the penalty; log(1 + exp(z)) is computed
 // stably so large margins do not overflow.
@@ -105,24 +110,85 @@ Result<LogisticFit> FitLogistic(const Eigen::MatrixXd& x,
   double b = 0;
   Eigen::VectorXd w = Eigen::VectorXd::Zero(p);
   Eigen::MatrixXd h(p + 1, p + 1);
-  auto hessian = [&](double b0, const Eigen::VectorXd& w0) {
-    Eigen::VectorXd z = (x * w0).array() + b0;
-    Eigen::VectorXd s(n);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      double pi = Sigmoid(z[i]);
-      s[i] = c[i] * pi * (1 - pi);
+  // The Hessian [1 x]^T diag(s) [1 x] dominates the fit's time. Each of
+  // kHessianParts fixed row ranges is summed by blocks of rows as a
+  // symmetric rank-k update of its lower triangle (half the work of a full
+  // product, no n x p temporary), the parts on their own threads; the parts
+  // are always the same ranges, added in order, so the result does not
+  // depend on the number of cores.
+  std::vector<Eigen::MatrixXd> part_h(kHessianParts, Eigen::MatrixXd(p + 1, p + 1));
+  std::vector<Eigen::MatrixXd> part_xs(kHessianParts);
+  std::vector<Eigen::VectorXd> part_z(kHessianParts);
+  for (int k = 0; k < kHessianParts; ++k) {
+    part_xs[k].resize(std::min<Eigen::Index>(kHessianBlock, n), p + 1);
+    part_z[k].resize(std::min<Eigen::Index>(kHessianBlock, n));
+  }
+  auto hessian_part = [&](int k, double b0, const Eigen::VectorXd& w0) {
+    Eigen::MatrixXd& acc = part_h[k];
+    Eigen::MatrixXd& xs = part_xs[k];
+    Eigen::VectorXd& z = part_z[k];
+    acc.setZero();
+    const Eigen::Index lo = n * k / kHessianParts, hi = n * (k + 1) / kHessianParts;
+    for (Eigen::Index r0 = lo; r0 < hi; r0 += kHessianBlock) {
+      const Eigen::Index m = std::min<Eigen::Index>(kHessianBlock, hi - r0);
+      z.head(m).noalias() = x.middleRows(r0, m) * w0;
+      for (Eigen::Index i = 0; i < m; ++i) {
+        const double pi = Sigmoid(z[i] + b0);
+        xs(i, 0) = std::sqrt(c[r0 + i] * pi * (1 - pi));
+      }
+      xs.block(0, 1, m, p) = xs.col(0).head(m).asDiagonal() * x.middleRows(r0, m);
+      acc.selfadjointView<Eigen::Lower>().rankUpdate(xs.topRows(m).transpose());
     }
-    h(0, 0) = s.sum();
-    h.block(1, 0, p, 1) = x.transpose() * s;
-    h.block(0, 1, 1, p) = h.block(1, 0, p, 1).transpose();
-    h.block(1, 1, p, p) = x.transpose() * s.asDiagonal() * x;
-    h.block(1, 1, p, p).diagonal().array() += l2;
+  };
+  // False when memory ran out in a worker thread (an exception there would
+  // end the process).
+  auto hessian = [&](double b0, const Eigen::VectorXd& w0) -> bool {
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    // Small fits are not worth a thread.
+    const bool parallel = cores > 1 && n >= 4 * kHessianBlock;
+    std::vector<std::thread> threads;
+    std::vector<char> on_thread(kHessianParts, 0), failed(kHessianParts, 0);
+    if (parallel) {
+      try {
+        for (int k = 1; k < kHessianParts; ++k) {
+          threads.emplace_back([&, k] {
+            try {
+              hessian_part(k, b0, w0);
+            } catch (...) {
+              failed[k] = 1;
+            }
+          });
+          on_thread[k] = 1;
+        }
+      } catch (const std::system_error&) {
+        // No more threads: the remaining parts run here.
+      }
+    }
+    bool ok = true;
+    try {
+      for (int k = 0; k < kHessianParts; ++k)
+        if (!on_thread[k]) hessian_part(k, b0, w0);
+    } catch (...) {
+      ok = false;
+    }
+    for (std::thread& t : threads) t.join();
+    for (char f : failed) ok = ok && !f;
+    if (!ok) return false;
+    h = part_h[0];
+    for (int k = 1; k < kHessianParts; ++k) h += part_h[k];
+    h.diagonal().tail(p).array() += l2;
+    for (Eigen::Index j = 1; j <= p; ++j)
+      for (Eigen::Index i = 0; i < j; ++i) h(i, j) = h(j, i);
+    return true;
   };
   double objective = Objective(x, y, c, l2, b, w);
   Eigen::VectorXd g = LogisticGradient(x, y, c, l2, b, w);
   int it = 0;
   while (g.norm() >= kGradientTolerance && it < kMaxIterations) {
-    hessian(b, w);
+    if (!hessian(b, w))
+      return Status(StatusCode::kOutOfMemory,
+          "logistic regression: out of memory computing the Hessian (" +
+          std::to_string(n) + " rows x " + std::to_string(p) + " features)");
     Eigen::LDLT<Eigen::MatrixXd> ldlt(h);
     if (ldlt.info() != Eigen::Success)
       return Status::Internal("logistic regression: the Hessian could not be "
@@ -160,7 +226,10 @@ Result<LogisticFit> FitLogistic(const Eigen::MatrixXd& x,
     objective = next;
     g = LogisticGradient(x, y, c, l2, b, w);
   }
-  hessian(b, w);
+  if (!hessian(b, w))
+    return Status(StatusCode::kOutOfMemory,
+        "logistic regression: out of memory computing the Hessian (" +
+        std::to_string(n) + " rows x " + std::to_string(p) + " features)");
   Eigen::MatrixXd cov = h.ldlt().solve(Eigen::MatrixXd::Identity(p + 1, p + 1));
   fit.intercept = b;
   fit.coef = w;

@@ -35,12 +35,14 @@ struct LogisticFit {
 };
 
 // Fits the model to rows x (n x p), labels y (0 or 1) and row weights c
-// (n, positive). Stops when the gradient norm is below 1e-10 or after 100
-// Newton steps. Errors: InvalidArgument when the sizes disagree, x has no
+// (n, positive). Large fits use up to 4 threads for the Hessian (fixed row
+// ranges, so the result is the same on any machine). Stops when the
+// gradient norm is below 1e-10 or after 100 Newton steps. Errors:
+// InvalidArgument when the sizes disagree, x has no
 // rows, l2 is not > 0 (the intercept and one-hot levels are collinear without
 // a penalty), y holds a value other than 0 or 1, or y has no positives or no
 // negatives (the intercept would be infinite); Internal when the Hessian
-// cannot be factorised.
+// cannot be factorised; OutOfMemory when memory runs out computing it.
 Result<LogisticFit> FitLogistic(const Eigen::MatrixXd& x,
                                 const Eigen::VectorXd& y,
                                 const Eigen::VectorXd& c, double l2);

@@ -152,5 +152,46 @@ TEST(Metrics, LogLossAndBrierByHand) {
   EXPECT_NEAR(BrierScore({0.8, 0.4}, {1, 0}), 0.1, 1e-15);
 }
 
+TEST(LogisticFit, LargeFitUsesTheBlockwiseHessianCorrectly) {
+  // 20,001 rows (more than the threaded threshold, and not a multiple of the
+  // block size) of 3 features from a fixed linear congruential generator,
+  // labels from a known model. At the solution the gradient (computed
+  // independently of the Hessian) vanishes, and the standard errors equal
+  // those from the Hessian written out here as one full product.
+  const Eigen::Index n = 20001;
+  Eigen::MatrixXd x(n, 3);
+  Eigen::VectorXd y(n), c(n);
+  uint64_t state = 12345;
+  auto uniform = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(state >> 11) / 9007199254740992.0;
+  };
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (int j = 0; j < 3; ++j) x(i, j) = 2 * uniform() - 1;
+    const double z = -0.5 + 1.5 * x(i, 0) - 0.75 * x(i, 1);
+    y[i] = uniform() < Sigmoid(z);
+    c[i] = i % 3 == 0 ? 2.0 : 1.0;
+  }
+  auto fit = FitLogistic(x, y, c, 0.5);
+  ASSERT_TRUE(fit.ok()) << fit.status().ToString();
+  EXPECT_TRUE(fit->converged);
+  EXPECT_LT(LogisticGradient(x, y, c, 0.5, fit->intercept, fit->coef).norm(), 1e-9);
+  Eigen::MatrixXd a(n, 4);
+  a.col(0).setOnes();
+  a.rightCols(3) = x;
+  Eigen::VectorXd s(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double p = Sigmoid(fit->intercept + x.row(i).dot(fit->coef));
+    s[i] = c[i] * p * (1 - p);
+  }
+  Eigen::MatrixXd h = a.transpose() * s.asDiagonal() * a;
+  h.diagonal().tail(3).array() += 0.5;
+  Eigen::VectorXd se = h.inverse().diagonal().cwiseSqrt();
+  for (int k = 0; k < 4; ++k) EXPECT_NEAR(fit->std_error[k] / se[k], 1.0, 1e-10) << k;
+  // The generating model is recovered roughly (20,000 rows).
+  EXPECT_NEAR(fit->coef[0], 1.5, 0.15);
+  EXPECT_NEAR(fit->coef[2], 0.0, 0.15);
+}
+
 }  // namespace
 }  // namespace baton

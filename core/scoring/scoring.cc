@@ -17,7 +17,7 @@ namespace {
 constexpr const char* kValidKeys =
     "scoring.as_of, scoring.label, scoring.within, scoring.l2, "
     "scoring.class_weight, scoring.test_after, scoring.capacity, "
-    "scoring.features";
+    "scoring.features, scoring.folds, scoring.crm, scoring.property";
 constexpr const char* kNone = "(none)";
 constexpr const char* kOther = "other";
 constexpr int64_t kMillisPerWeek = 7 * kMillisPerDay;
@@ -153,6 +153,34 @@ Result<ScoringOptions> ParseScoringOptions(
         if (!name.empty()) out.features.push_back(name);
         start = comma + 1;
       }
+    } else if (key == "scoring.folds") {
+      double k = 0;
+      if (!ParseNumber(value, &k) || k != std::floor(k) ||
+          !(k == 0 || (k >= 2 && k <= 100)))
+        return Status::InvalidArgument(
+            "option scoring.folds: \"" + value +
+            "\" is not a number of folds; use 0 (no cross-validation) or an "
+            "integer from 2 to 100, e.g. 5");
+      out.folds = static_cast<int>(k);
+    } else if (key == "scoring.crm") {
+      std::string v = Lower(Trim(value));
+      if (v != "baton" && v != "salesforce" && v != "hubspot")
+        return Status::InvalidArgument(
+            "option scoring.crm: \"" + value +
+            "\" is not a write-back target; use salesforce, hubspot or baton");
+      out.crm = v;
+    } else if (key == "scoring.property") {
+      out.property = Trim(value);
+      bool valid = !out.property.empty() && std::islower(
+          static_cast<unsigned char>(out.property[0]));
+      for (char ch : out.property)
+        valid = valid && (std::islower(static_cast<unsigned char>(ch)) ||
+                          std::isdigit(static_cast<unsigned char>(ch)) || ch == '_');
+      if (!valid)
+        return Status::InvalidArgument(
+            "option scoring.property: \"" + value +
+            "\" is not a HubSpot internal property name; use lowercase "
+            "letters, digits and _, starting with a letter, e.g. baton_score");
     } else {
       unknown += (unknown.empty() ? "" : ", ") + key;
     }
@@ -160,6 +188,15 @@ Result<ScoringOptions> ParseScoringOptions(
   if (!unknown.empty())
     return Status::InvalidArgument("unknown option(s) " + unknown +
                                    "; the scoring options are " + kValidKeys);
+  if (out.crm == "hubspot" && out.property.empty())
+    return Status::InvalidArgument(
+        "scoring.crm = hubspot needs scoring.property: the internal name of "
+        "the HubSpot contact property that receives the score, e.g. "
+        "baton_score");
+  if (out.crm != "hubspot" && !out.property.empty())
+    return Status::InvalidArgument(
+        "scoring.property names a HubSpot property, but scoring.crm is " +
+        out.crm + "; set scoring.crm = hubspot or drop scoring.property");
   return out;
 }
 
@@ -435,10 +472,121 @@ Result<ScoringRows> BuildScoringRows(const Workspace& ws,
   return rows;
 }
 
+namespace {
+
+// A model fitted on some labelled rows: the features it kept, how they were
+// standardised (on those rows) and the fit.
+struct FittedModel {
+  std::vector<int> kept;
+  std::vector<double> mean, sd;  // one-hot features: 0 and 1
+  std::vector<std::string> dropped;
+  Eigen::VectorXd weights;  // per training row
+  LogisticFit fit;
+
+  double Standardised(const ScoringRows& rows, size_t i, size_t k) const {
+    return (rows.x[i][kept[k]] - mean[k]) / sd[k];
+  }
+  double Score(const ScoringRows& rows, size_t i) const {
+    double z = fit.intercept;
+    for (size_t k = 0; k < kept.size(); ++k) z += fit.coef[k] * Standardised(rows, i, k);
+    return Sigmoid(z);
+  }
+};
+
+// Keeps the features of `cols` that vary on the training rows, standardises
+// them with the training mean and sd and fits.
+Result<FittedModel> FitModel(const ScoringRows& rows, const std::vector<int>& cols,
+                             const std::vector<size_t>& train,
+                             const ScoringOptions& options) {
+  FittedModel m;
+  // Row by row (each person's features are contiguous): sums, then squared
+  // deviations from the mean, and the range that shows a constant column.
+  const size_t nc = cols.size();
+  std::vector<double> sum(nc, 0.0), ss(nc, 0.0), lo(nc), hi(nc);
+  for (size_t k = 0; k < nc; ++k) lo[k] = hi[k] = rows.x[train[0]][cols[k]];
+  for (size_t i : train) {
+    const std::vector<double>& x = rows.x[i];
+    for (size_t k = 0; k < nc; ++k) {
+      const double v = x[cols[k]];
+      sum[k] += v;
+      lo[k] = std::min(lo[k], v);
+      hi[k] = std::max(hi[k], v);
+    }
+  }
+  const double count = static_cast<double>(train.size());
+  for (size_t i : train) {
+    const std::vector<double>& x = rows.x[i];
+    for (size_t k = 0; k < nc; ++k) {
+      const double d = x[cols[k]] - sum[k] / count;
+      ss[k] += d * d;
+    }
+  }
+  for (size_t k = 0; k < nc; ++k) {
+    const int j = cols[k];
+    const double d = std::sqrt(ss[k] / count);
+    if (lo[k] == hi[k] || !(d > 0)) {
+      m.dropped.push_back(rows.feature_names[j]);
+      continue;
+    }
+    m.kept.push_back(j);
+    m.mean.push_back(rows.numeric[j] ? sum[k] / count : 0.0);
+    m.sd.push_back(rows.numeric[j] ? d : 1.0);
+  }
+  const size_t p = m.kept.size();
+  Eigen::MatrixXd xt(train.size(), p);
+  Eigen::VectorXd yt(train.size());
+  for (size_t r = 0; r < train.size(); ++r) {
+    for (size_t k = 0; k < p; ++k) xt(r, k) = m.Standardised(rows, train[r], k);
+    yt[r] = rows.label[train[r]];
+  }
+  m.weights = options.class_weight ? BalancedWeights(yt)
+                                   : Eigen::VectorXd::Ones(train.size());
+  auto fitted = FitLogistic(xt, yt, m.weights, options.l2);
+  if (!fitted.ok())
+    return fitted.status().WithContext("lead scoring (label " + options.label + ", " +
+                                       std::to_string(train.size()) + " training rows)");
+  m.fit = std::move(*fitted);
+  return m;
+}
+
+// Mean and population sd of the finite values; NaN for none.
+std::pair<double, double> MeanSd(const std::vector<double>& v) {
+  double s = 0, n = 0;
+  for (double x : v)
+    if (std::isfinite(x)) s += x, n += 1;
+  if (n == 0) return {std::nan(""), std::nan("")};
+  const double mean = s / n;
+  double ss = 0;
+  for (double x : v)
+    if (std::isfinite(x)) ss += (x - mean) * (x - mean);
+  return {mean, std::sqrt(ss / n)};
+}
+
+}  // namespace
+
+int FoldOf(std::string_view person_id, int folds) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char ch : person_id) {
+    h ^= ch;
+    h *= 1099511628211ull;
+  }
+  // FNV's low bits follow the last byte's low bits (ids "p0", "p2", ... would
+  // share a fold of 2); MurmurHash3's finaliser mixes every bit into all.
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return static_cast<int>(h % static_cast<uint64_t>(std::max(1, folds))) + 1;
+}
+
 Result<ScoringResult> Score(const Workspace& ws, const ScoringOptions& options) {
   if (!(options.l2 > 0) || !std::isfinite(options.l2))
     return Status::InvalidArgument(
         "scoring.l2 must be a positive number; use e.g. 1 (sklearn's C = 1/l2)");
+  if (options.folds != 0 && (options.folds < 2 || options.folds > 100))
+    return Status::InvalidArgument("scoring.folds must be 0 or from 2 to 100 (got " +
+                                   std::to_string(options.folds) + ")");
   BATON_ASSIGN_OR_RETURN(ScoringRows rows, BuildScoringRows(ws, options));
   const size_t n = rows.person.size();
   std::vector<std::string> warnings = rows.notes;
@@ -482,29 +630,10 @@ Result<ScoringResult> Score(const Workspace& ws, const ScoringOptions& options) 
           " (a name ending in * matches a prefix)");
     }
   }
-  std::vector<int> kept;
-  std::vector<double> mean, sd;
-  std::vector<std::string> dropped;
-  for (int j : cols) {
-    double s = 0, ss = 0;
-    double lo = rows.x[train[0]][j], hi = lo;
-    for (size_t i : train) {
-      double v = rows.x[i][j];
-      s += v;
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-    }
-    const double m = s / static_cast<double>(train.size());
-    for (size_t i : train) ss += (rows.x[i][j] - m) * (rows.x[i][j] - m);
-    const double d = std::sqrt(ss / static_cast<double>(train.size()));
-    if (lo == hi || !(d > 0)) {
-      dropped.push_back(rows.feature_names[j]);
-      continue;
-    }
-    kept.push_back(j);
-    mean.push_back(rows.numeric[j] ? m : 0.0);
-    sd.push_back(rows.numeric[j] ? d : 1.0);
-  }
+  BATON_ASSIGN_OR_RETURN(FittedModel model, FitModel(rows, cols, train, options));
+  const LogisticFit& fit = model.fit;
+  const std::vector<int>& kept = model.kept;
+  const std::vector<std::string>& dropped = model.dropped;
   if (!dropped.empty()) {
     std::string list;
     for (size_t k = 0; k < dropped.size() && k < 10; ++k)
@@ -515,26 +644,6 @@ Result<ScoringResult> Score(const Workspace& ws, const ScoringOptions& options) 
                        list);
   }
   const size_t p = kept.size();
-  auto standardised = [&](size_t i) {
-    Eigen::VectorXd z(p);
-    for (size_t k = 0; k < p; ++k) z[k] = (rows.x[i][kept[k]] - mean[k]) / sd[k];
-    return z;
-  };
-  Eigen::MatrixXd xt(train.size(), p);
-  Eigen::VectorXd yt(train.size());
-  for (size_t r = 0; r < train.size(); ++r) {
-    xt.row(r) = standardised(train[r]).transpose();
-    yt[r] = rows.label[train[r]];
-  }
-  Eigen::VectorXd weights = options.class_weight
-                                ? BalancedWeights(yt)
-                                : Eigen::VectorXd::Ones(train.size());
-  auto fitted = FitLogistic(xt, yt, weights, options.l2);
-  if (!fitted.ok())
-    return fitted.status().WithContext("lead scoring (label " + options.label +
-                                       ", " + std::to_string(train.size()) +
-                                       " training rows)");
-  const LogisticFit& fit = *fitted;
   if (fit.separable)
     warnings.push_back(
         "the training rows are perfectly separable (every positive scores above "
@@ -559,21 +668,29 @@ Result<ScoringResult> Score(const Workspace& ws, const ScoringOptions& options) 
     size_t c_top[3] = {t.AddColumn("top_feature_1", ColumnType::kString),
                        t.AddColumn("top_feature_2", ColumnType::kString),
                        t.AddColumn("top_feature_3", ColumnType::kString)};
+    std::vector<double> contrib(p);
     std::vector<size_t> order(p);
     for (size_t i = 0; i < n; ++i) {
-      Eigen::VectorXd z = standardised(i);
-      Eigen::VectorXd contrib = fit.coef.cwiseProduct(z);
-      score[i] = Sigmoid(fit.intercept + contrib.sum());
+      double z = fit.intercept;
+      for (size_t k = 0; k < p; ++k) {
+        contrib[k] = fit.coef[k] * model.Standardised(rows, i, k);
+        z += contrib[k];
+      }
+      score[i] = Sigmoid(z);
       t.AppendString(c_id, ws.person_ids().Get(rows.person[i]));
       t.AppendDouble(c_score, score[i]);
       if (rows.label[i] < 0)
         t.AppendNull(c_label);
       else
         t.AppendInt(c_label, rows.label[i]);
+      // Only the three largest matter: a partial sort, ties by feature order.
       std::iota(order.begin(), order.end(), 0);
-      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        return std::fabs(contrib[a]) > std::fabs(contrib[b]);
-      });
+      const size_t top = std::min<size_t>(3, p);
+      std::partial_sort(order.begin(), order.begin() + top, order.end(),
+                        [&](size_t a, size_t b) {
+                          double fa = std::fabs(contrib[a]), fb = std::fabs(contrib[b]);
+                          return fa > fb || (fa == fb && a < b);
+                        });
       for (size_t k = 0; k < 3; ++k) {
         if (k < p && contrib[order[k]] != 0)
           t.AppendString(c_top[k], rows.feature_names[kept[order[k]]] + " (" +
@@ -596,6 +713,85 @@ Result<ScoringResult> Score(const Workspace& ws, const ScoringOptions& options) 
   for (size_t i : train) train_pos += rows.label[i];
   const double base = test.empty() ? std::nan("")
                                    : static_cast<double>(test_pos) / test.size();
+
+  // Cross-validation: refit without each fold, judge on it.
+  struct FoldResult {
+    int64_t train_rows = 0, test_rows = 0, test_positives = 0;
+    double auc = std::nan(""), log_loss = std::nan(""), brier = std::nan("");
+  };
+  std::vector<FoldResult> folds(options.folds);
+  if (options.folds > 0) {
+    std::vector<int> fold_of(n, 0);
+    for (size_t i : labelled)
+      fold_of[i] = FoldOf(ws.person_ids().Get(rows.person[i]), options.folds);
+    for (int f = 1; f <= options.folds; ++f) {
+      std::vector<size_t> fit_rows, held;
+      for (size_t i : labelled) (fold_of[i] == f ? held : fit_rows).push_back(i);
+      FoldResult& r = folds[f - 1];
+      r.train_rows = static_cast<int64_t>(fit_rows.size());
+      r.test_rows = static_cast<int64_t>(held.size());
+      for (size_t i : held) r.test_positives += rows.label[i];
+      if (fit_rows.empty() || held.empty()) {
+        warnings.push_back("fold " + std::to_string(f) + " of " +
+                           std::to_string(options.folds) +
+                           " has no rows to fit or to judge; its metrics are null");
+        continue;
+      }
+      auto m = FitModel(rows, cols, fit_rows, options);
+      if (!m.ok()) {
+        warnings.push_back("fold " + std::to_string(f) + " of " +
+                           std::to_string(options.folds) + " could not be fitted (" +
+                           m.status().message() + "); its metrics are null");
+        continue;
+      }
+      std::vector<double> fs;
+      std::vector<int> fl;
+      for (size_t i : held) {
+        fs.push_back(m->Score(rows, i));
+        fl.push_back(rows.label[i]);
+      }
+      r.auc = RankAuc(fs, fl);
+      r.log_loss = LogLoss(fs, fl);
+      r.brier = BrierScore(fs, fl);
+    }
+  }
+  std::vector<double> fold_auc, fold_ll, fold_brier;
+  for (const FoldResult& r : folds) {
+    fold_auc.push_back(r.auc);
+    fold_ll.push_back(r.log_loss);
+    fold_brier.push_back(r.brier);
+  }
+  const auto [auc_mean, auc_sd] = MeanSd(fold_auc);
+  const auto [ll_mean, ll_sd] = MeanSd(fold_ll);
+  const auto [brier_mean, brier_sd] = MeanSd(fold_brier);
+  {
+    Table& t = out.folds;
+    size_t c_f = t.AddColumn("fold", ColumnType::kString);
+    size_t c_tr = t.AddColumn("train_rows", ColumnType::kInt64);
+    size_t c_te = t.AddColumn("test_rows", ColumnType::kInt64);
+    size_t c_tp = t.AddColumn("test_positives", ColumnType::kInt64);
+    size_t c_a = t.AddColumn("auc", ColumnType::kFloat64);
+    size_t c_l = t.AddColumn("log_loss", ColumnType::kFloat64);
+    size_t c_b = t.AddColumn("brier", ColumnType::kFloat64);
+    for (size_t f = 0; f < folds.size(); ++f) {
+      t.AppendString(c_f, std::to_string(f + 1));
+      t.AppendInt(c_tr, folds[f].train_rows);
+      t.AppendInt(c_te, folds[f].test_rows);
+      t.AppendInt(c_tp, folds[f].test_positives);
+      t.AppendDoubleOrNull(c_a, folds[f].auc);
+      t.AppendDoubleOrNull(c_l, folds[f].log_loss);
+      t.AppendDoubleOrNull(c_b, folds[f].brier);
+    }
+    if (!folds.empty()) {
+      for (int s = 0; s < 2; ++s) {
+        t.AppendString(c_f, s == 0 ? "mean" : "sd");
+        for (size_t c : {c_tr, c_te, c_tp}) t.AppendNull(c);
+        t.AppendDoubleOrNull(c_a, s == 0 ? auc_mean : auc_sd);
+        t.AppendDoubleOrNull(c_l, s == 0 ? ll_mean : ll_sd);
+        t.AppendDoubleOrNull(c_b, s == 0 ? brier_mean : brier_sd);
+      }
+    }
+  }
 
   {
     Table& t = out.summary;
@@ -623,6 +819,15 @@ Result<ScoringResult> Score(const Workspace& ws, const ScoringOptions& options) 
     put("iterations", fit.iterations);
     put("gradient_norm", fit.gradient_norm);
     put("l2", options.l2);
+    if (options.folds > 0) {
+      put("folds", options.folds);
+      put("cv_auc_mean", auc_mean);
+      put("cv_auc_sd", auc_sd);
+      put("cv_log_loss_mean", ll_mean);
+      put("cv_log_loss_sd", ll_sd);
+      put("cv_brier_mean", brier_mean);
+      put("cv_brier_sd", brier_sd);
+    }
     for (std::string& w : warnings) t.AddWarning(std::move(w));
   }
   {
@@ -637,6 +842,31 @@ Result<ScoringResult> Score(const Workspace& ws, const ScoringOptions& options) 
       t.AppendDouble(c_c, b);
       t.AppendDoubleOrNull(c_o, std::exp(b));
       t.AppendDoubleOrNull(c_s, fit.std_error[k]);
+    }
+  }
+  if (options.design) {
+    Table& t = out.design;
+    size_t c_row = t.AddColumn("row", ColumnType::kInt64);
+    size_t c_id = t.AddColumn("person_id", ColumnType::kString);
+    size_t c_set = t.AddColumn("set", ColumnType::kString);
+    size_t c_y = t.AddColumn("label", ColumnType::kInt64);
+    size_t c_w = t.AddColumn("weight", ColumnType::kFloat64);
+    std::vector<size_t> c_x(p);
+    for (size_t k = 0; k < p; ++k)
+      c_x[k] = t.AddColumn(rows.feature_names[kept[k]], ColumnType::kFloat64);
+    // labelled, train and test are in row order; train's weights follow it.
+    size_t next_train = 0;
+    for (size_t i : labelled) {
+      const bool is_train = next_train < train.size() && train[next_train] == i;
+      t.AppendInt(c_row, static_cast<int64_t>(i));
+      t.AppendString(c_id, ws.person_ids().Get(rows.person[i]));
+      t.AppendString(c_set, is_train ? "train" : "test");
+      t.AppendInt(c_y, rows.label[i]);
+      if (is_train)
+        t.AppendDouble(c_w, model.weights[static_cast<Eigen::Index>(next_train++)]);
+      else
+        t.AppendNull(c_w);
+      for (size_t k = 0; k < p; ++k) t.AppendDouble(c_x[k], model.Standardised(rows, i, k));
     }
   }
   {
@@ -729,6 +959,52 @@ Result<ScoringResult> Score(const Workspace& ws, const ScoringOptions& options) 
       t.AddWarning("no test rows: no threshold can be evaluated");
     }
   }
+  return out;
+}
+
+Result<Table> ScoresForCrm(const Table& scores, const std::string& crm,
+                           const std::string& property) {
+  const int c_id = scores.ColumnIndex("person_id");
+  const int c_score = scores.ColumnIndex("score");
+  if (c_id < 0 || c_score < 0 ||
+      scores.column(c_id).type != ColumnType::kString ||
+      scores.column(c_score).type != ColumnType::kFloat64)
+    return Status::InvalidArgument(
+        "scoring write-back: the table has no person_id (string) and score "
+        "(float64) columns; pass the scores table of a scoring run");
+  if (crm == "baton") return scores;
+  std::string id_name, value_name;
+  if (crm == "salesforce") {
+    id_name = "Id";
+    value_name = "Lead_Score__c";
+  } else if (crm == "hubspot") {
+    if (property.empty())
+      return Status::InvalidArgument(
+          "scoring write-back to hubspot needs scoring.property: the internal "
+          "name of the contact property that receives the score, e.g. baton_score");
+    id_name = "Record ID";
+    value_name = property;
+  } else {
+    return Status::InvalidArgument("scoring write-back: \"" + crm +
+                                   "\" is not a target; use salesforce, hubspot or baton");
+  }
+  Table out(crm + "_scores");
+  size_t o_id = out.AddColumn(id_name, ColumnType::kString);
+  size_t o_v = out.AddColumn(value_name, ColumnType::kFloat64);
+  const Column& ids = scores.column(c_id);
+  const Column& values = scores.column(c_score);
+  for (size_t r = 0; r < scores.num_rows(); ++r) {
+    const double v = values.valid[r] ? values.doubles[r] : std::nan("");
+    if (!(v >= 0 && v <= 1))
+      return Status::InvalidArgument(
+          "scoring write-back: row " + std::to_string(r + 1) + " (person " +
+          ids.strings[r] + ") has score " + (values.valid[r] ? FormatDouble(v) : "null") +
+          ", not a probability in [0, 1]");
+    out.AppendString(o_id, ids.strings[r]);
+    // One decimal on a 0-100 scale: what a CRM list view shows and sorts by.
+    out.AppendDouble(o_v, std::round(v * 1000.0) / 10.0);
+  }
+  for (const std::string& w : scores.warnings()) out.AddWarning(w);
   return out;
 }
 

@@ -39,6 +39,17 @@
 // sum of log-losses + l2/2 ||w||^2, intercept not penalised, i.e. sklearn's
 // LogisticRegression(C = 1/l2), optionally with balanced class weights.
 //
+// Cross-validation (folds k >= 2). Independently of the time split, every
+// labelled row goes to fold FoldOf(person id, k) (a hash), so a
+// person keeps its fold however the data is ordered or filtered. For each
+// fold the model is refitted (features chosen and standardised again) on the
+// labelled rows of the other folds and judged on the fold's rows.
+//
+// Write-back. The scores of every scored person (window open or not) in the
+// columns a CRM imports: Salesforce "Id,Lead_Score__c", HubSpot
+// "Record ID,<property>", both with the score as a number from 0 to 100
+// rounded to one decimal (0.4567 -> 45.7), or Baton's full scores table.
+//
 // Pure function of a frozen workspace; any number of threads may call it.
 // Since: 1.0
 #ifndef BATON_SCORING_SCORING_H_
@@ -47,6 +58,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -66,15 +78,26 @@ struct ScoringOptions {
   int64_t test_after = kNoTime;  // kNoTime: the newest 20% form the test set
   double capacity_per_week = 0;  // people sales can work per week; 0 = none
   std::vector<std::string> features;  // names to keep; empty = all
+  int folds = 0;  // cross-validation folds; 0 = none, else 2..100
+  // Write-back target: "baton" (the scores table), "salesforce", "hubspot".
+  std::string crm = "baton";
+  std::string property;  // the HubSpot property; required for hubspot
+  // Fill ScoringResult::design (not an option key: callers that export the
+  // matrix set it; it costs a copy of the training and test matrix).
+  bool design = false;
 };
 
 // Reads scoring.as_of, scoring.label, scoring.within (a duration, e.g.
 // "90d"), scoring.l2 (a positive number), scoring.class_weight
 // (true/false/balanced/none), scoring.test_after (a date),
-// scoring.capacity ("200/week" or "200") and scoring.features (a comma list
-// of feature names, or of prefixes ending in '*'). Keys of other prefixes
-// are ignored. InvalidArgument listing the unknown scoring.* keys and the
-// valid ones, or naming the key whose value does not parse.
+// scoring.capacity ("200/week" or "200"), scoring.features (a comma list
+// of feature names, or of prefixes ending in '*'), scoring.folds (0, or an
+// integer 2..100), scoring.crm (baton, salesforce, hubspot) and
+// scoring.property (a HubSpot internal property name: a lowercase letter,
+// then lowercase letters, digits or '_'). Keys of other prefixes are
+// ignored. InvalidArgument listing the unknown scoring.* keys and the valid
+// ones, naming the key whose value does not parse, or when scoring.crm is
+// hubspot without scoring.property (or a property is given for another CRM).
 Result<ScoringOptions> ParseScoringOptions(
     const std::map<std::string, std::string>& options);
 
@@ -103,8 +126,11 @@ Result<ScoringRows> BuildScoringRows(const Workspace& ws,
 //                 scored, window_open, past_label, train_rows,
 //                 train_positives, test_rows, test_positives, test_base_rate,
 //                 auc, log_loss, brier, features, features_dropped,
-//                 iterations, gradient_norm, l2. Warnings: dropped features,
-//                 separable data, no test rows, no convergence.
+//                 iterations, gradient_norm, l2; with folds also folds,
+//                 cv_auc_mean, cv_auc_sd, cv_log_loss_mean, cv_log_loss_sd,
+//                 cv_brier_mean, cv_brier_sd. Warnings: dropped features,
+//                 separable data, no test rows, no convergence, folds that
+//                 could not be fitted.
 //   coefficients  feature, coefficient, odds_ratio (exp(coefficient)),
 //                 std_error; "(intercept)" first. Numeric features are per
 //                 standard deviation.
@@ -126,6 +152,22 @@ Result<ScoringRows> BuildScoringRows(const Workspace& ws,
 //                 the window is open), top_feature_1..3: the features with
 //                 the largest |coefficient x standardised value|, written
 //                 "name (+0.42)"; "" when fewer features contribute.
+//                 One row per scored person, by person index (the order
+//                 the lift table breaks ties by).
+//   folds         fold (string "1".."k", then "mean" and "sd"), train_rows,
+//                 test_rows, test_positives (int64; null on mean and sd),
+//                 auc, log_loss, brier (null when undefined for the fold).
+//                 mean and sd (population, ddof 0, as numpy's std) are over
+//                 the folds where the metric is defined. No rows when
+//                 folds = 0.
+//   design        the matrix the model was fitted on, for checking it with
+//                 another tool: row (int64, the person's row in scores),
+//                 person_id, set ("train" or "test"), label (int64), weight
+//                 (float64: the fit's row weight; null for test rows), then
+//                 one float64 column per feature kept, in coefficients'
+//                 order, standardised with the training mean and sd
+//                 (one-hot columns as 0/1). Labelled rows only, by row.
+//                 Empty (no columns) unless options.design.
 struct ScoringResult {
   Table summary{"scoring_summary"};
   Table coefficients{"scoring_coefficients"};
@@ -133,6 +175,8 @@ struct ScoringResult {
   Table lift{"scoring_lift"};
   Table threshold{"scoring_threshold"};
   Table scores{"scoring_scores"};
+  Table folds{"scoring_folds"};
+  Table design{"scoring_design"};
 };
 
 // Builds the rows, fits on the older rows and evaluates on the newer.
@@ -143,6 +187,20 @@ struct ScoringResult {
 // With class weights the standard errors come from the weighted Hessian, a
 // guide rather than an exact sampling error.
 Result<ScoringResult> Score(const Workspace& ws, const ScoringOptions& options);
+
+// The scores table (as in ScoringResult) in the columns `crm` imports, see
+// "Write-back" above: "baton" returns a copy, "salesforce" Id and
+// Lead_Score__c, "hubspot" Record ID and `property`. Scores outside [0, 1]
+// or null are refused. Errors: InvalidArgument for another crm, a hubspot
+// write-back without a property, or a table without person_id and score.
+Result<Table> ScoresForCrm(const Table& scores, const std::string& crm,
+                           const std::string& property);
+
+// The fold (1..folds) of a person id in cross-validation: h = FNV-1a 64-bit
+// of the id's bytes, mixed by MurmurHash3's fmix64 finaliser (h ^= h >> 33;
+// h *= 0xff51afd7ed558ccd; h ^= h >> 33; h *= 0xc4ceb9fe1a85ec53;
+// h ^= h >> 33), then h mod folds + 1. folds < 1 counts as 1.
+int FoldOf(std::string_view person_id, int folds);
 
 }  // namespace baton
 

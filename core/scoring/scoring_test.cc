@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "scoring/logistic.h"
+
 namespace baton {
 namespace {
 
@@ -578,6 +580,207 @@ TEST(Score, OlistLevelRatesMatchPandas) {
   EXPECT_NEAR(rate_of("unknown"), 126.0 / 899, 1e-5);
   EXPECT_NEAR(rate_of("organic_search"), 179.0 / 1863, 1e-5);
   EXPECT_NEAR(rate_of("email"), 10.0 / 382, 1e-5);
+}
+
+
+// ---- Cross-validation, design matrix and write-back ----
+
+namespace more {
+
+const Column& Col(const Table& t, const std::string& name) {
+  int c = t.ColumnIndex(name);
+  EXPECT_GE(c, 0) << name;
+  return t.column(c < 0 ? 0 : static_cast<size_t>(c));
+}
+
+}  // namespace more
+
+TEST(ScoringOptions, FoldsCrmAndPropertyParse) {
+  auto o = ParseScoringOptions({{"scoring.folds", "5"},
+                                {"scoring.crm", "HubSpot"},
+                                {"scoring.property", "baton_score"}});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->folds, 5);
+  EXPECT_EQ(o->crm, "hubspot");
+  EXPECT_EQ(o->property, "baton_score");
+  for (const char* bad : {"1", "2.5", "-3", "101", "five"}) {
+    auto b = ParseScoringOptions({{"scoring.folds", bad}});
+    ASSERT_FALSE(b.ok()) << bad;
+    EXPECT_NE(b.status().message().find("scoring.folds"), std::string::npos);
+  }
+  EXPECT_TRUE(ParseScoringOptions({{"scoring.folds", "0"}}).ok());
+  auto no_property = ParseScoringOptions({{"scoring.crm", "hubspot"}});
+  ASSERT_FALSE(no_property.ok());
+  EXPECT_NE(no_property.status().message().find("scoring.property"), std::string::npos);
+  auto wrong_crm = ParseScoringOptions(
+      {{"scoring.crm", "salesforce"}, {"scoring.property", "baton_score"}});
+  ASSERT_FALSE(wrong_crm.ok());
+  EXPECT_FALSE(ParseScoringOptions(
+                   {{"scoring.crm", "hubspot"}, {"scoring.property", "Baton Score"}})
+                   .ok());
+  EXPECT_FALSE(ParseScoringOptions({{"scoring.crm", "pipedrive"}}).ok());
+}
+
+TEST(FoldOf, IsTheDocumentedHash) {
+  // FNV-1a 64 of the bytes, fmix64, mod k, + 1; computed independently with
+  // Python integers: "" -> 17280346270528514342, "a" -> 9413272369427828315,
+  // "p0" -> 2896035438239678564.
+  EXPECT_EQ(FoldOf("", 5), static_cast<int>(17280346270528514342ull % 5) + 1);  // 3
+  EXPECT_EQ(FoldOf("a", 5), 1);
+  EXPECT_EQ(FoldOf("p0", 5), 5);
+  EXPECT_EQ(FoldOf("p3", 5), 1);
+  EXPECT_EQ(FoldOf("anything", 1), 1);
+}
+
+TEST(Score, FoldsRefitWithoutEachFoldAndJudgeOnIt) {
+  // One feature, "touches webinar last 7d": log1p(1) for the 20 even leads
+  // (all reach sql), 0 for the 20 odd ones (none do). With 3 folds the
+  // documented hash puts 14, 13, 13 leads in folds 1..3 with 4, 10, 6 evens
+  // (Python, as in FoldOf's test). Each fold is perfectly separated, so its
+  // AUC is 1. Its log loss is that of a fit on the other folds: with q the
+  // share of evens there, an even's standardised value is sqrt((1-q)/q) and
+  // an odd's -sqrt(q/(1-q)); refitting those rows gives the probabilities.
+  Workspace ws;
+  BuildLeads(&ws, false, false);
+  ScoringOptions o;
+  o.features = {"touches webinar last 7*"};
+  o.folds = 3;
+  auto r = Score(ws, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const Table& t = r->folds;
+  ASSERT_EQ(t.num_rows(), 5u);
+  const int64_t size[3] = {14, 13, 13}, evens[3] = {4, 10, 6};
+  for (int f = 0; f < 3; ++f) {
+    EXPECT_EQ(more::Col(t, "fold").strings[f], std::to_string(f + 1));
+    EXPECT_EQ(more::Col(t, "test_rows").ints[f], size[f]);
+    EXPECT_EQ(more::Col(t, "train_rows").ints[f], 40 - size[f]);
+    EXPECT_EQ(more::Col(t, "test_positives").ints[f], evens[f]);
+    EXPECT_DOUBLE_EQ(more::Col(t, "auc").doubles[f], 1.0);
+    const int64_t n_fit = 40 - size[f], e_fit = 20 - evens[f];
+    const double q = static_cast<double>(e_fit) / n_fit;
+    Eigen::MatrixXd x(n_fit, 1);
+    Eigen::VectorXd y(n_fit);
+    for (int64_t i = 0; i < n_fit; ++i) {
+      y[i] = i < e_fit;
+      x(i, 0) = i < e_fit ? std::sqrt((1 - q) / q) : -std::sqrt(q / (1 - q));
+    }
+    auto fit = FitLogistic(x, y, Eigen::VectorXd::Ones(n_fit), 1.0);
+    ASSERT_TRUE(fit.ok());
+    const double p_even = Sigmoid(fit->intercept + fit->coef[0] * std::sqrt((1 - q) / q));
+    const double p_odd = Sigmoid(fit->intercept - fit->coef[0] * std::sqrt(q / (1 - q)));
+    const double ll = -(evens[f] * std::log(p_even) +
+                        (size[f] - evens[f]) * std::log(1 - p_odd)) / size[f];
+    EXPECT_NEAR(more::Col(t, "log_loss").doubles[f], ll, 1e-12) << "fold " << f + 1;
+    const double brier = (evens[f] * (1 - p_even) * (1 - p_even) +
+                          (size[f] - evens[f]) * p_odd * p_odd) / size[f];
+    EXPECT_NEAR(more::Col(t, "brier").doubles[f], brier, 1e-12);
+  }
+  EXPECT_EQ(more::Col(t, "fold").strings[3], "mean");
+  EXPECT_EQ(more::Col(t, "fold").strings[4], "sd");
+  EXPECT_TRUE(t.IsNull(t.ColumnIndex("test_rows"), 3));
+  EXPECT_DOUBLE_EQ(more::Col(t, "auc").doubles[3], 1.0);
+  EXPECT_DOUBLE_EQ(more::Col(t, "auc").doubles[4], 0.0);
+  const auto& ll = more::Col(t, "log_loss").doubles;
+  const double mean = (ll[0] + ll[1] + ll[2]) / 3;
+  EXPECT_NEAR(ll[3], mean, 1e-15);
+  EXPECT_NEAR(ll[4],
+              std::sqrt(((ll[0] - mean) * (ll[0] - mean) + (ll[1] - mean) * (ll[1] - mean) +
+                         (ll[2] - mean) * (ll[2] - mean)) / 3),
+              1e-15);
+  EXPECT_EQ(Metric(r->summary, "folds"), 3);
+  EXPECT_DOUBLE_EQ(Metric(r->summary, "cv_auc_mean"), 1.0);
+  EXPECT_DOUBLE_EQ(Metric(r->summary, "cv_log_loss_mean"), ll[3]);
+  // The time-split evaluation is unchanged by cross-validation.
+  ScoringOptions plain = o;
+  plain.folds = 0;
+  auto p = Score(ws, plain);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(Metric(p->summary, "auc"), Metric(r->summary, "auc"));
+  EXPECT_EQ(p->folds.num_rows(), 0u);
+}
+
+TEST(Score, DesignMatrixIsWhatTheModelWasFittedOn) {
+  // The standardised training columns have mean 0 and (population) sd 1 for
+  // numeric features, one-hot columns stay 0/1, and refitting the train rows
+  // of the design gives the published coefficients.
+  Workspace ws;
+  BuildLeads(&ws, false, false);
+  ScoringOptions o;
+  EXPECT_EQ(Score(ws, o)->design.num_columns(), 0u);  // only when asked for
+  o.design = true;
+  auto r = Score(ws, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const Table& d = r->design;
+  ASSERT_EQ(d.num_rows(), 40u);  // every lead is labelled
+  const size_t p = r->coefficients.num_rows() - 1;
+  ASSERT_EQ(d.num_columns(), 5 + p);
+  int train_rows = 0;
+  for (size_t i = 0; i < 40; ++i) train_rows += more::Col(d, "set").strings[i] == "train";
+  EXPECT_EQ(train_rows, 32);
+  Eigen::MatrixXd x(32, p);
+  Eigen::VectorXd y(32);
+  for (size_t k = 0; k < p; ++k) {
+    const Column& c = d.column(5 + k);
+    EXPECT_EQ(c.name, r->coefficients.column(0).strings[k + 1]);
+    double s = 0, ss = 0;
+    for (size_t i = 0; i < 32; ++i) {
+      x(i, k) = c.doubles[i];
+      s += c.doubles[i];
+      ss += c.doubles[i] * c.doubles[i];
+    }
+    const bool one_hot = c.name.find(" = ") != std::string::npos ||
+                         c.name == "no touches" || c.name == "created unknown";
+    if (!one_hot) {
+      EXPECT_NEAR(s / 32, 0, 1e-12) << c.name;
+      EXPECT_NEAR(ss / 32, 1, 1e-12) << c.name;
+    }
+  }
+  for (size_t i = 0; i < 32; ++i) {
+    y[i] = static_cast<double>(more::Col(d, "label").ints[i]);
+    // Rows are in scores order: the first 32 hand-offs train.
+    EXPECT_EQ(more::Col(d, "row").ints[i], static_cast<int64_t>(i));
+    EXPECT_EQ(more::Col(d, "person_id").strings[i], r->scores.column(0).strings[i]);
+    EXPECT_EQ(more::Col(d, "weight").doubles[i], 1.0);
+  }
+  EXPECT_TRUE(d.IsNull(d.ColumnIndex("weight"), 39));
+  auto fit = FitLogistic(x, y, Eigen::VectorXd::Ones(32), 1.0);
+  ASSERT_TRUE(fit.ok());
+  EXPECT_NEAR(fit->intercept, r->coefficients.column(1).doubles[0], 1e-12);
+  for (size_t k = 0; k < p; ++k)
+    EXPECT_NEAR(fit->coef[k], r->coefficients.column(1).doubles[k + 1], 1e-12);
+}
+
+TEST(ScoresForCrm, SalesforceAndHubspotColumnsOnA100Scale) {
+  Table scores("scoring_scores");
+  size_t id = scores.AddColumn("person_id", ColumnType::kString);
+  size_t sc = scores.AddColumn("score", ColumnType::kFloat64);
+  const char* ids[] = {"00Q1", "00Q2", "00Q3", "00Q4"};
+  const double values[] = {0.4567, 0.99951, 0.0, 0.00049};
+  for (int i = 0; i < 4; ++i) {
+    scores.AppendString(id, ids[i]);
+    scores.AppendDouble(sc, values[i]);
+  }
+  auto sf = ScoresForCrm(scores, "salesforce", "");
+  ASSERT_TRUE(sf.ok()) << sf.status().ToString();
+  EXPECT_EQ(sf->column(0).name, "Id");
+  EXPECT_EQ(sf->column(1).name, "Lead_Score__c");
+  // 45.67 -> 45.7; 99.951 -> 100.0; 0; 0.049 -> 0.0.
+  EXPECT_EQ(sf->ToCsv(), "Id,Lead_Score__c\n00Q1,45.7\n00Q2,100\n00Q3,0\n00Q4,0\n");
+  auto hs = ScoresForCrm(scores, "hubspot", "baton_score");
+  ASSERT_TRUE(hs.ok());
+  EXPECT_EQ(hs->column(0).name, "Record ID");
+  EXPECT_EQ(hs->column(1).name, "baton_score");
+  EXPECT_DOUBLE_EQ(hs->column(1).doubles[0], 45.7);
+  EXPECT_FALSE(ScoresForCrm(scores, "hubspot", "").ok());
+  EXPECT_FALSE(ScoresForCrm(scores, "zoho", "").ok());
+  auto same = ScoresForCrm(scores, "baton", "");
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->ToCsv(), scores.ToCsv());
+  scores.AppendString(id, "00Q5");
+  scores.AppendDouble(sc, 1.5);
+  auto bad = ScoresForCrm(scores, "salesforce", "");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("00Q5"), std::string::npos);
 }
 
 }  // namespace
