@@ -24,7 +24,8 @@ demo: build
 	@$(BATON) sample --out $(DEMO_DIR)
 	@$(BATON) funnel $(DEMO_DIR)/sample.toml --by source
 	@$(BATON) report $(DEMO_DIR)/sample.toml --out report.html
-	@echo "Open report.html in a browser."
+	@$(BATON) report $(DEMO_DIR)/sample.toml --out report.xlsx
+	@echo "Open report.html in a browser, report.xlsx in a spreadsheet."
 
 test: build
 	@ctest --preset $(PRESET)
@@ -41,4 +42,4 @@ abi-baseline: build
 	@echo "wrote packaging/abi/baton-1.abi (run make test first to refresh current.abi)"
 
 clean:
-	@rm -rf build report.html
+	@rm -rf build report.html report.xlsx

@@ -72,7 +72,7 @@ std::string By(const ReportContext& ctx, const char* key, const char* fallback) 
 }  // namespace
 
 Result<Section> ScorecardSection(ReportContext* ctx) {
-  Section sec{"scorecard", "Scorecard", ""};
+  Section sec{"scorecard", "Scorecard", "", {}};
   auto it = ctx->options.find("scorecard.config");
   if (it == ctx->options.end() || it->second.empty()) {
     sec.html = "<p class=\"muted\">No targets were given: add a [scorecard] table to the "
@@ -121,11 +121,12 @@ Result<Section> ScorecardSection(ReportContext* ctx) {
          "</div></div>\n";
   }
   h += "</div>\n<h3>Every period</h3>\n" + HtmlTable(t);
+  sec.tables.push_back({"KPIs against targets", std::move(t)});
   return sec;
 }
 
 Result<Section> HandoffSection(ReportContext* ctx) {
-  Section sec{"handoff", "Hand-off", ""};
+  Section sec{"handoff", "Hand-off", "", {}};
   std::map<std::string, std::string> options = ctx->options;
   options["handoff.by"] = By(*ctx, "handoff.by", "source");
   BATON_ASSIGN_OR_RETURN(HandoffOptions ho, ParseHandoffOptions(options));
@@ -178,11 +179,15 @@ Result<Section> HandoffSection(ReportContext* ctx) {
   h += "<h3>Top rejection reasons per campaign</h3>\n";
   h += top.num_rows() ? HtmlTable(top)
                       : std::string("<p class=\"muted\">No rejections were recorded.</p>\n");
+  sec.tables.push_back({"Hand-offs by response time", std::move(buckets)});
+  sec.tables.push_back({"By " + ho.by, std::move(main)});
+  if (top.num_rows())
+    sec.tables.push_back({"Top rejection reasons per campaign", std::move(top)});
   return sec;
 }
 
 Result<Section> SpendSection(ReportContext* ctx) {
-  Section sec{"spend", "Spend", ""};
+  Section sec{"spend", "Spend", "", {}};
   if (ctx->ws.spend().size() == 0) {
     sec.html = "<p class=\"muted\">No spend was loaded.</p>\n";
     return sec;
@@ -202,11 +207,12 @@ Result<Section> SpendSection(ReportContext* ctx) {
        "lost money.</p>\n";
   h += BarsSvg(labels, roi, [](double v) { return FormatPercent(v); }, "ROI by channel");
   h += "<h3>Cost per stage</h3>\n" + HtmlTable(t);
+  sec.tables.push_back({"Cost per stage and return by " + so.by, std::move(t)});
   return sec;
 }
 
 Result<Section> DealsSection(ReportContext* ctx) {
-  Section sec{"deals", "Deals", ""};
+  Section sec{"deals", "Deals", "", {}};
   if (ctx->ws.deals().size() == 0) {
     sec.html = "<p class=\"muted\">No deals were loaded.</p>\n";
     return sec;
@@ -218,6 +224,7 @@ Result<Section> DealsSection(ReportContext* ctx) {
   for (const std::string& w : t.warnings()) ctx->warnings.push_back("Deals: " + w);
   sec.html = "<p>Pipeline and outcomes per " + HtmlEscape(dopt.by) +
              ": win rate = won / (won + lost); cycle = created to closed.</p>\n" + HtmlTable(t);
+  sec.tables.push_back({"Deals by " + dopt.by, std::move(t)});
   return sec;
 }
 

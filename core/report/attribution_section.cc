@@ -197,7 +197,7 @@ std::string PivotTable(const Shares& s) {
 }  // namespace
 
 Result<Section> AttributionSection(ReportContext* ctx) {
-  Section sec{"attribution", "Attribution", ""};
+  Section sec{"attribution", "Attribution", "", {}};
   std::map<std::string, std::string> options = ctx->options;
   if (!options.count("attribution.model")) {
     std::string models;
@@ -230,6 +230,7 @@ Result<Section> AttributionSection(ReportContext* ctx) {
   h += GroupedBarsSvg(s);
   h += "<h3>Credited conversions by model</h3>\n";
   h += PivotTable(s);
+  sec.tables.push_back({"Credit by " + ao.by + " and model", t});
   return sec;
 }
 

@@ -233,7 +233,7 @@ Result<Section> FunnelSection(ReportContext* ctx) {
         all.warnings().end())
       ctx->warnings.push_back("Funnel by " + by_segment.by + ": " + w);
 
-  Section s{"funnel", "Funnel", ""};
+  Section s{"funnel", "Funnel", "", {}};
   std::string& h = s.html;
   h += by_segment.strict
            ? "<p>People with a recorded entry in each stage of the funnel"
@@ -253,6 +253,8 @@ Result<Section> FunnelSection(ReportContext* ctx) {
   h += FunnelChartSvg(overall_segments[0]);
 
   const std::string by_name = by_segment.by.empty() ? "segment" : by_segment.by;
+  s.tables.push_back({"People reaching each stage", all});
+  s.tables.push_back({"By " + by_name, split});
   h += "<h3>By " + HtmlEscape(by_name) + "</h3>\n";
   h += HtmlTable(split);
   if (!by_segment.by.empty() && !by_segment.cohort_month) {
@@ -262,19 +264,22 @@ Result<Section> FunnelSection(ReportContext* ctx) {
   return s;
 }
 
+}  // namespace
+
 // ---- Sections and page -------------------------------------------------------
 
-// Every section of the report, in order. Later analyses (attribution,
-// hand-off, spend, scorecard, scoring) append their function here.
+// Later analyses append their function here; every report format follows.
 Result<std::vector<Section>> BuildSections(ReportContext* ctx) {
   std::vector<Section> sections;
   for (auto* section : {ScorecardSection, FunnelSection, HandoffSection, AttributionSection,
-                        SpendSection, DealsSection}) {
+                        SpendSection, DealsSection, ScoringSection}) {
     BATON_ASSIGN_OR_RETURN(Section s, section(ctx));
     sections.push_back(std::move(s));
   }
   return sections;
 }
+
+namespace {
 
 std::string SummaryHtml(const ReportContext& ctx) {
   const Workspace& ws = ctx.ws;

@@ -163,6 +163,19 @@ std::string Entry::Context(const std::string& mapping_path) const {
          std::to_string(index);
 }
 
+bool IsWorkbook(std::string_view file) {
+  for (std::string_view ext : {".xlsx", ".xlsm", ".ods"}) {
+    if (file.size() < ext.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < ext.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(file[file.size() - ext.size() + i])) !=
+          ext[i])
+        same = false;
+    if (same) return true;
+  }
+  return false;
+}
+
 Error ParseDelimiter(std::string_view text, char* out) {
   if (text == "," || text == ";" || text == "|" || text == "\t") {
     *out = text[0];
@@ -388,6 +401,23 @@ Error Parser::ReadEntry(const std::string& table, int index,
       BATON_CSV_RETURN_IF_ERROR(ReadSetting(key, v, line, context + ": ", &s));
     } else if (key == "where") {
       BATON_CSV_RETURN_IF_ERROR(ReadWhere(context, v, line, &e->where));
+    } else if (key == "sheet") {
+      const auto* str = v.as_string();
+      if (!str || str->get().empty())
+        return Invalid(line, context + ": sheet must be a sheet name (a non-empty string)");
+      e->sheet = str->get();
+    } else if (key == "header_row") {
+      const auto* n = v.as_integer();
+      if (!n || n->get() < 1 || n->get() > 1048576)
+        return Invalid(line, context +
+                                 ": header_row must be a row number from 1 to 1048576");
+      e->header_row = n->get();
+    } else if (key == "modified_at") {
+      const auto* str = v.as_string();
+      if (!str || str->get().empty())
+        return Invalid(line, context + ": modified_at must be the name of the column "
+                                       "holding each row's last modification time");
+      e->modified_at = str->get();
     } else if (key == "separator") {
       const auto* str = v.as_string();
       if (table != "paths")

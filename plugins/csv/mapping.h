@@ -12,6 +12,11 @@
 //       attributes = ["Col", ...] or { name = "Col", ... }   people only
 //       where = { Col = "v" } or { Col = ["v1", "v2"] }     row filter
 //       separator = ">"         paths only
+//       modified_at = "Column"  the row's last modification time; with the
+//                               load option since, older rows are skipped
+//       sheet = "Leads"         workbooks only (xlsx connector): the sheet;
+//                               default: the workbook's first sheet
+//       header_row = 3          workbooks only: the sheet row of the header
 //       delimiter, encoding, on_error, rejects   override the top level
 //   [scorecard], [report]       read by other parts of Baton; skipped here
 //
@@ -69,6 +74,11 @@ struct Entry {
   std::vector<FieldMapping> fields;
   std::vector<WhereClause> where;
   std::string separator;  // paths only; empty: the sink's default
+  // The column of each row's last modification time: with the load option
+  // "since", rows modified before it are not loaded (counted in a note).
+  std::string modified_at;
+  std::string sheet;      // workbooks only; empty: the first sheet
+  int64_t header_row = 1; // workbooks only: 1-based sheet row of the header
   CsvOptions csv;         // delimiter and encoding (block sizes: defaults)
   OnError on_error = OnError::kFail;
   std::string rejects_path;  // resolved
@@ -100,6 +110,10 @@ Error ParseMapping(const std::string& path, Mapping* out);
 // `file` and `rejects` paths against its folder.
 Error ParseMappingText(std::string_view text, const std::string& path,
                        Mapping* out);
+
+// True when `file` names a workbook (.xlsx, .xlsm, .ods, any case), which
+// the xlsx connector reads.
+bool IsWorkbook(std::string_view file);
 
 // Parses a setting value; the message names the accepted values.
 Error ParseDelimiter(std::string_view text, char* out);
