@@ -25,7 +25,7 @@ packages=(
   libzip-dev libexpat1-dev libxlsxwriter-dev zip unzip
   libreoffice-calc-nogui python3-uno libreoffice-dev
   # CRM API connectors and their local test server
-  libcurl4-openssl-dev libcpp-httplib-dev
+  libcurl4-openssl-dev libcpp-httplib-dev nlohmann-json3-dev
 )
 
 missing=()

@@ -289,11 +289,17 @@ int RunScore(const Args& a) {
       {"as-of", "scoring.as_of"},       {"label", "scoring.label"},
       {"within", "scoring.within"},     {"l2", "scoring.l2"},
       {"capacity", "scoring.capacity"}, {"test-after", "scoring.test_after"},
-      {"features", "scoring.features"}, {"class-weight", "scoring.class_weight"}};
+      {"features", "scoring.features"}, {"class-weight", "scoring.class_weight"},
+      {"folds", "scoring.folds"},       {"crm", "scoring.crm"},
+      {"property", "scoring.property"}};
   for (const auto& p : kPassThrough)
     if (a.Has(p[0])) o.Set(p[1], a.Get(p[0]));
+  if ((a.Has("crm") || a.Has("property")) && !a.Has("out"))
+    throw UsageError("--crm and --property choose the columns of --out; add --out scores.csv");
   baton::Workspace ws = Load(a.positional[0], a);
-  for (const char* output : {"summary", "coefficients", "threshold"}) {
+  std::vector<const char*> outputs = {"summary", "coefficients", "threshold"};
+  if (a.Has("folds")) outputs.push_back("folds");
+  for (const char* output : outputs) {
     baton::Options oo = o;
     oo.Set("scoring.output", output);
     baton::Table t = ws.score(oo);
@@ -304,15 +310,17 @@ int RunScore(const Args& a) {
   }
   if (a.Has("out")) {
     baton::Options oo = o;
-    oo.Set("scoring.output", "scores");
-    ws.score(oo).write("csv:" + a.Get("out"));
-    std::fprintf(stderr, "baton: wrote the scores to %s\n", a.Get("out").c_str());
+    oo.Set("scoring.output", "writeback");
+    ws.score(oo).write("csv:" + a.Get("out"));  // the csv connector renames into place
+    std::fprintf(stderr, "baton: wrote the scores (%s columns) to %s\n",
+                 a.Has("crm") ? a.Get("crm").c_str() : "baton", a.Get("out").c_str());
   }
   return 0;
 }
 
 int RunReport(const Args& a) {
-  if (!a.Has("out")) throw UsageError("`baton report` needs --out report.html");
+  if (!a.Has("out"))
+    throw UsageError("`baton report` needs --out report.html (or --out report.xlsx)");
   baton::Options o = FunnelOptions(a);
   if (!a.Has("by")) o.Set("funnel.by", "source");
   if (a.Has("title")) o.Set("report.title", a.Get("title"));
@@ -332,9 +340,27 @@ int RunReport(const Args& a) {
   return 0;
 }
 
+// Incremental load into a saved workspace; prints what changed per table.
+int RunSync(const Args& a) {
+  if (!a.Has("into")) throw UsageError("`baton sync` needs --into FILE.baton");
+  std::string format = Format(a);
+  auto options = ConnectorOptions(a).ToC();
+  baton_table* raw = nullptr;
+  baton::detail::Check(baton_sync(a.positional[0].c_str(), a.Get("into").c_str(),
+                                  a.Get("since").c_str(), options.get(), &raw));
+  baton::Table t(raw);
+  std::cout << t.render(format);
+  PrintWarnings(t);
+  std::fprintf(stderr, "baton: saved %s\n", a.Get("into").c_str());
+  return 0;
+}
+
 const char* kSourceHelp =
-    "SOURCE is a mapping file (*.toml, read by the csv connector) or NAME:LOCATION\n"
-    "for a named connector (see `baton plugins`). Connector options: --option KEY=VALUE.\n";
+    "SOURCE is a mapping file (*.toml, read by the csv connector, or by the xlsx\n"
+    "connector when it names workbooks), a workbook (*.xlsx, *.ods) with sheets\n"
+    "named People, Touches, Stages, Deals, Spend, or NAME:LOCATION\n"
+    "for a named connector (see `baton plugins`), or a saved workspace (*.baton,\n"
+    "written by `baton sync`). Connector options: --option KEY=VALUE.\n";
 
 std::vector<Command> Commands() {
   return {
@@ -344,6 +370,23 @@ std::vector<Command> Commands() {
        "folder, with their versions and ABI. Plugin files that were refused are\n"
        "listed as warnings on stderr.\n",
        {"format"}, {}, 0, 0, RunPlugins},
+      {"sync", "read what changed in a source into a saved workspace (*.baton)",
+       "usage: baton sync SOURCE --into FILE.baton [--since TIME|auto]\n"
+       "                         [--format table|csv|json]\n\n"
+       "Reads SOURCE and merges it into FILE.baton (created when absent) without\n"
+       "duplicating rows, then saves FILE.baton atomically. Prints one row per table:\n"
+       "table, added, replaced, unchanged (for touches and stages: duplicates\n"
+       "dropped), rows (held after the sync). Keys: people by person_id (non-empty\n"
+       "fields of the new record replace), deals by deal_id, spend by (channel,\n"
+       "campaign, period), touches by (person, time, channel, campaign, side,\n"
+       "activity), stages by (person, stage, time).\n"
+       "  --since TIME  read only rows modified at or after TIME (the connector's\n"
+       "                option since: Salesforce SystemModstamp, HubSpot Last Modified\n"
+       "                Date, the csv mapping's modified_at)\n"
+       "  --since auto  since the last sync of this SOURCE into FILE (everything the\n"
+       "                first time)\n"
+       "Every command reads FILE.baton as its SOURCE.\n",
+       {"into", "since", "format"}, {}, 1, 1, RunSync},
       {"sample", "write the sample B2B dataset and its mapping",
        "usage: baton sample --out DIR [--people N] [--seed S] [--months M]\n\n"
        "Writes a deterministic, realistic B2B dataset (people, touches, stages,\n"
@@ -442,22 +485,32 @@ std::vector<Command> Commands() {
        "usage: baton score SOURCE [--as-of mql|created|DATE] [--label sql|won]\n"
        "                          [--within 90d] [--l2 1.0] [--capacity 200/week]\n"
        "                          [--test-after DATE] [--features a,b*] [--class-weight balanced]\n"
-       "                          [--out scores.csv] [--format table|csv|json]\n\n"
+       "                          [--folds 5] [--out scores.csv [--crm salesforce|hubspot|baton]\n"
+       "                          [--property baton_score]] [--format table|csv|json]\n\n"
        "Scores each person as of --as-of (default: the hand-off, mql) with features\n"
        "known then (touches per channel and activity in the last 7/30/90 days, recency,\n"
        "source, first campaign, attributes), labelled by reaching --label within\n"
        "--within. An L2 logistic regression is fitted on the older people and evaluated\n"
        "on the newer. Prints the evaluation (AUC, log loss, Brier), the coefficients as\n"
        "odds ratios, and the score cut-off that fills --capacity next to today's rule;\n"
-       "--out writes every person's score as CSV.\n",
+       "--out writes every person's score as CSV.\n"
+       "  --folds K      also K-fold cross-validation (AUC, log loss, Brier per fold,\n"
+       "                 mean and sd); a person's fold is a hash of its id\n"
+       "  --crm NAME     columns of --out: salesforce (Id,Lead_Score__c), hubspot\n"
+       "                 (Record ID,<--property>), baton (default: person_id, score,\n"
+       "                 label, top features); CRM scores are 0-100 with one decimal\n"
+       "  --property P   the HubSpot contact property to fill (required for hubspot)\n"
+       "The file is written to a temporary name and renamed into place.\n",
        {"as-of", "label", "within", "l2", "capacity", "test-after", "features",
-        "class-weight", "out", "format"},
+        "class-weight", "out", "format", "folds", "crm", "property"},
        {}, 1, 1, RunScore},
-      {"report", "write the HTML alignment report",
-       "usage: baton report SOURCE --out report.html [--by FIELD] [--title TEXT] [--print]\n\n"
+      {"report", "write the alignment report (HTML or XLSX)",
+       "usage: baton report SOURCE --out report.html [--by FIELD] [--title TEXT] [--print]\n"
+       "       baton report SOURCE --out report.xlsx [...]\n\n"
        "Runs every analysis the data supports (scorecard, funnel, hand-off,\n"
        "attribution, spend, deals) and writes one self-contained HTML file (no\n"
-       "network needed to view it).\n"
+       "network needed to view it), or, when --out ends in .xlsx, an Excel\n"
+       "workbook with one sheet per analysis, formatted tables and native charts.\n"
        "  --by FIELD   segment of the funnel tables (default source)\n"
        "  --title T    the report's title\n"
        "  --config F   the [scorecard] targets (default: the mapping file itself)\n"

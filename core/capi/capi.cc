@@ -6,6 +6,7 @@
 // STL, or a bug) is caught, so nothing unwinds into C.
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <string_view>
 
 #include "attribution/attribution.h"
 #include "baton/baton.h"
@@ -25,10 +27,13 @@
 #include "model/workspace.h"
 #include "plugin_host/plugin_host.h"
 #include "report/report.h"
+#include "report/xlsx_report.h"
 #include "sample/sample.h"
 #include "scorecard/scorecard.h"
 #include "scoring/scoring.h"
 #include "spend/spend.h"
+#include "store/sync.h"
+#include "store/workspace_file.h"
 #include "table/arrow_export.h"
 #include "table/table.h"
 
@@ -450,6 +455,32 @@ baton_status baton_workspace_export_arrow(baton_workspace* ws, const char* table
   });
 }
 
+// ---- Saved workspaces and incremental loading ----
+
+baton_status baton_workspace_save(baton_workspace* ws, const char* path) {
+  return Guard([&]() -> Status {
+    BATON_CHECK_ARG(ws && path, "baton_workspace_save: NULL argument");
+    BATON_CHECK_ARG(*path, "baton_workspace_save: the path is empty");
+    BATON_RETURN_IF_ERROR(Freeze(ws));
+    return baton::SaveWorkspaceFile(ws->ws, {}, path);
+  });
+}
+
+baton_status baton_sync(const char* source, const char* into, const char* since,
+                        const baton_options* options, baton_table** out) {
+  return Guard([&]() -> Status {
+    BATON_CHECK_ARG(source && into, "baton_sync: NULL source or into");
+    baton::SyncRequest request;
+    request.source = source;
+    request.into = into;
+    request.since = since ? since : "";
+    request.options = Opts(options);
+    BATON_ASSIGN_OR_RETURN(baton::SyncResult result, baton::Sync(request));
+    if (out) *out = new baton_table{baton::SyncSummary(result)};
+    return Status::OK();
+  });
+}
+
 // ---- Analyses ----
 
 baton_status baton_funnel(baton_workspace* ws, const baton_options* options,
@@ -532,12 +563,14 @@ baton::Result<ScoreRequest> ParseScoreRequest(
     rest.erase(it);
   }
   static const char* const kOutputs[] = {"summary", "coefficients", "calibration",
-                                         "lift", "threshold", "scores"};
+                                         "lift",    "threshold",    "scores",
+                                         "folds",   "design",       "writeback"};
   if (std::find(std::begin(kOutputs), std::end(kOutputs), r.output) == std::end(kOutputs))
     return Status::InvalidArgument("scoring.output = \"" + r.output +
                                    "\": expected summary, coefficients, calibration, "
-                                   "lift, threshold or scores");
+                                   "lift, threshold, scores, folds, design or writeback");
   BATON_ASSIGN_OR_RETURN(r.options, baton::ParseScoringOptions(rest));
+  r.options.design = r.output == "design";
   return r;
 }
 
@@ -548,6 +581,10 @@ baton::Result<baton::Table> RunScore(const baton::Workspace& ws, const ScoreRequ
   if (r.output == "lift") return std::move(result.lift);
   if (r.output == "threshold") return std::move(result.threshold);
   if (r.output == "scores") return std::move(result.scores);
+  if (r.output == "folds") return std::move(result.folds);
+  if (r.output == "design") return std::move(result.design);
+  if (r.output == "writeback")
+    return baton::ScoresForCrm(result.scores, r.options.crm, r.options.property);
   return std::move(result.summary);
 }
 
@@ -848,6 +885,14 @@ baton_status baton_report_write(baton_workspace* ws, const char* path,
   return Guard([&]() -> Status {
     BATON_CHECK_ARG(ws && path && *path, "baton_report_write: NULL argument");
     BATON_RETURN_IF_ERROR(Freeze(ws));
+    // The extension chooses the format: a workbook with native charts for
+    // .xlsx (any case), the HTML page otherwise.
+    const std::string_view p(path);
+    if (p.size() >= 5) {
+      std::string ext(p.substr(p.size() - 5));
+      for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (ext == ".xlsx") return baton::WriteXlsxReport(ws->ws, path, Opts(options));
+    }
     return baton::WriteHtmlReport(ws->ws, path, Opts(options));
   });
 }

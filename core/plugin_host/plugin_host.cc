@@ -11,6 +11,7 @@
 #include <set>
 
 #include "ingest/sink.h"
+#include "store/sync.h"
 
 namespace baton {
 
@@ -250,9 +251,12 @@ Result<Resolved> Resolve(const std::string& source) {
   size_t colon = source.find(':');
   if (colon != std::string::npos && colon > 0) {
     std::string name = source.substr(0, colon);
-    // "salesforce+https://x" names the salesforce connector with an API URL.
+    // "NAME+SCHEME://x" (salesforce+https://x) names connector NAME with the
+    // location SCHEME://x. A bare URL (https://x) names no connector: the
+    // connectors' probes decide who reads it.
     std::string base = name.substr(0, name.find('+'));
-    bool plain = true;
+    bool plain = !(name.find('+') == std::string::npos &&
+                   source.compare(colon, 3, "://") == 0);
     for (char c : base)
       if (!(std::islower(static_cast<unsigned char>(c)) ||
             std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
@@ -264,11 +268,6 @@ Result<Resolved> Resolve(const std::string& source) {
       return r;
     }
   }
-  if (source.size() > 5 && source.compare(source.size() - 5, 5, ".toml") == 0) {
-    BATON_ASSIGN_OR_RETURN(r.connector, reg.Find("csv"));
-    r.location = source;
-    return r;
-  }
   int best = 0;
   for (const PluginInfo& info : reg.List()) {
     auto c = reg.Find(info.name);
@@ -278,6 +277,15 @@ Result<Resolved> Resolve(const std::string& source) {
       best = score;
       r.connector = *c;
     }
+  }
+  // A mapping is the csv connector's unless a connector claims it (the xlsx
+  // connector, for mappings over workbooks); the csv connector then names
+  // what is wrong with a mapping nobody claims.
+  if (!r.connector && source.size() > 5 &&
+      source.compare(source.size() - 5, 5, ".toml") == 0) {
+    BATON_ASSIGN_OR_RETURN(r.connector, reg.Find("csv"));
+    r.location = source;
+    return r;
   }
   if (!r.connector)
     return Status::NotFound("no connector can read \"" + source +
@@ -295,6 +303,9 @@ Status LoadSource(Workspace* ws, const std::string& source,
   if (ws->frozen())
     return Status::FailedPrecondition(
         "the workspace is frozen: load every source before the first analysis");
+  // A saved workspace (*.baton, or a file starting with its magic) is read
+  // by the store, not by a connector.
+  if (IsWorkspaceFile(source)) return LoadWorkspaceSource(ws, source, options);
   BATON_ASSIGN_OR_RETURN(Resolved r, Resolve(source));
   if (!r.connector->read)
     return Status::Unsupported(std::string("connector ") + r.connector->name +

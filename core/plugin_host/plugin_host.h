@@ -77,8 +77,11 @@ class PluginRegistry {
 };
 
 // Loads SOURCE into `ws`. SOURCE is "NAME:LOCATION" for a named connector, a
-// path to a mapping file (*.toml, read by the csv connector), or a location
-// that the loaded connectors probe. Options are passed to the connector.
+// path to a mapping file (*.toml, read by the connector whose probe claims
+// it most, the csv connector when none does: the xlsx connector claims
+// mappings over workbooks), or a location that the loaded connectors probe. Options are passed to the connector.
+// A saved workspace (*.baton, or a file starting with its magic) is read by
+// store/ instead (LoadWorkspaceSource in store/sync.h).
 Status LoadSource(Workspace* ws, const std::string& source,
                   const std::map<std::string, std::string>& options,
                   const ProgressFn& progress);

@@ -17,7 +17,13 @@
 //                     won, closedlost / Closed Lost is lost)
 //
 // Several files of a kind (contacts-1.csv, contacts-2.csv) are read in name
-// order. Options: encoding=auto|utf-8|cp1252, stage.<value>=<stage>.
+// order. Options: encoding=auto|utf-8|cp1252, stage.<value>=<stage>,
+// since=<time> for an incremental load: rows whose "Last Modified Date"
+// (else "Last Activity Date") is before it are not loaded (counted in a
+// note). Export times without an offset are read as UTC.
+//
+// A location that is a URL ("hubspot+https://api.hubapi.com") is read from
+// the CRM v3 API instead: see hubspot_api.h.
 #include <cctype>
 #include <map>
 #include <string>
@@ -25,6 +31,8 @@
 
 #include "baton/connector.h"
 #include "export_file.h"
+#include "hubspot_api.h"
+#include "utc_time.h"
 
 namespace baton::crm {
 namespace {
@@ -51,6 +59,7 @@ struct Context {
   const baton_sink* sink = nullptr;
   std::string encoding = "auto";
   std::vector<std::string> read;
+  int64_t since = plugin_time::kNoSince;  // option since
 };
 
 int Fail(Context* c, int code, const std::string& message) {
@@ -262,6 +271,11 @@ int ParseOptions(Context* c, const baton_kv* options, size_t num_options) {
                     std::string(kName) + ": option encoding=\"" + value +
                         "\" is not supported; use auto, utf-8 or cp1252");
       c->encoding = v;
+    } else if (key == "since") {
+      if (!plugin_time::ParseUtcMillis(value, &c->since))
+        return Fail(c, BATON_INVALID_ARGUMENT,
+                    std::string(kName) + ": option since=\"" + value +
+                        "\" is not a time; use ISO 8601 such as 2024-03-05T10:00:00Z");
     } else if (key.rfind("stage.", 0) == 0 && key.size() > 6) {
       if (c->sink->map_stage(c->sink->self, key.c_str() + 6, value.c_str()) != BATON_OK)
         return Fail(c, BATON_INVALID_ARGUMENT,
@@ -270,10 +284,35 @@ int ParseOptions(Context* c, const baton_kv* options, size_t num_options) {
     } else {
       return Fail(c, BATON_INVALID_ARGUMENT,
                   std::string(kName) + ": unknown option \"" + key +
-                      "\"; valid options are encoding and stage.<value>");
+                      "\"; valid options are encoding, since and stage.<value>");
     }
   }
   return BATON_OK;
+}
+
+// With option since, removes the rows of `f` modified before it; a stamp
+// that cannot be read keeps its row (the merge drops what is read twice).
+void DropUnmodified(Context* c, ExportFile* f) {
+  if (c->since == plugin_time::kNoSince) return;
+  int col = f->Column("Last Modified Date");
+  if (col < 0) col = f->Column("Last Activity Date");
+  if (col < 0) return;
+  size_t kept = 0;
+  for (size_t r = 0; r < f->rows.size(); ++r) {
+    int64_t t = 0;
+    if (plugin_time::ParseUtcMillis(f->Cell(r, col), &t) && t < c->since) continue;
+    if (kept != r) {
+      f->rows[kept] = std::move(f->rows[r]);
+      f->row_numbers[kept] = f->row_numbers[r];
+    }
+    ++kept;
+  }
+  const size_t dropped = f->rows.size() - kept;
+  f->rows.resize(kept);
+  f->row_numbers.resize(kept);
+  if (dropped > 0)
+    Note(c, f->name + ": " + std::to_string(dropped) + " rows not read: modified before "
+                      "the since time (column " + f->header[static_cast<size_t>(col)] + ")");
 }
 
 bool IsExport(const std::string& lower_name, const char* prefix) {
@@ -284,6 +323,17 @@ bool IsExport(const std::string& lower_name, const char* prefix) {
 
 int Read(const baton_host* host, const char* location, const baton_kv* options,
          size_t num_options, const baton_sink* sink) {
+  if (location && IsApiLocation(location)) {
+#ifdef BATON_HUBSPOT_API
+    return ReadHubspotApi(host, location, options, num_options, sink);
+#else
+    host->set_error(host->self, BATON_UNSUPPORTED,
+                    "hubspot: this build has no HTTP layer (libcurl was not found "
+                    "when it was built), so it cannot read the HubSpot API; "
+                    "export contacts and deals as CSV and load the folder");
+    return BATON_UNSUPPORTED;
+#endif
+  }
   Context c;
   c.host = host;
   c.sink = sink;
@@ -315,6 +365,7 @@ int Read(const baton_host* host, const char* location, const baton_kv* options,
       if (f.encoding == "cp1252" && c.encoding == "auto")
         Note(&c, name + ": not valid UTF-8, read as Windows-1252 (cp1252); "
                         "pass encoding=utf-8 to make this an error instead");
+      DropUnmodified(&c, &f);
       BATON_CRM_TRY(kind == 0 ? WriteContacts(&c, f) : WriteDeals(&c, f));
       c.read.push_back(name + " (" + std::to_string(f.rows.size()) + " rows, " +
                        f.encoding + ")");
@@ -332,6 +383,8 @@ int Read(const baton_host* host, const char* location, const baton_kv* options,
 
 int Probe(const char* location) {
   if (!location) return 0;
+  if (IsApiLocation(location))
+    return std::string(location).find("hubapi.com") != std::string::npos ? 90 : 0;
   std::vector<std::pair<std::string, std::string>> listing;
   std::string error;
   if (ListFolder(location, kName, &listing, &error) != BATON_OK) return 0;
@@ -346,14 +399,22 @@ const baton_connector kConnector = {
     BATON_CONNECTOR_ABI_MAJOR,
     BATON_CONNECTOR_ABI_MINOR,
     kName,
-    "1.0.0",
-    "HubSpot CSV exports (contacts*.csv, deals*.csv)",
+    "1.1.0",
+    "HubSpot CSV exports (contacts*.csv, deals*.csv) and the CRM v3 API "
+    "(hubspot+https://api.hubapi.com)",
     &Probe,
     &Read,
     nullptr,
 };
 
 }  // namespace
+
+bool IsApiLocation(const std::string& location) {
+  return location.rfind("https://", 0) == 0 || location.rfind("http://", 0) == 0;
+}
+
+std::string NormalizeSourceName(const std::string& value) { return NormalizeSource(value); }
+
 }  // namespace baton::crm
 
 extern "C" BATON_CONNECTOR_EXPORT const baton_connector* baton_connector_entry(void) {

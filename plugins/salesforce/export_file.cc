@@ -146,7 +146,13 @@ int ReadExportFile(const std::string& path, const std::string& name,
     *error = name + ": reading " + path + " failed";
     return BATON_IO_ERROR;
   }
-  std::string raw = buffer.str();
+  return ParseExportText(buffer.str(), name, encoding, out, error);
+}
+
+int ParseExportText(std::string raw, const std::string& name,
+                    const std::string& encoding, ExportFile* out,
+                    std::string* error) {
+  out->name = name;
   if (raw.size() >= 3 && raw.compare(0, 3, "\xEF\xBB\xBF") == 0) raw.erase(0, 3);
 
   const std::string enc = Lower(encoding);

@@ -59,6 +59,12 @@ int ReadExportFile(const std::string& path, const std::string& name,
                    const std::string& encoding, ExportFile* out,
                    std::string* error);
 
+// Reads CSV text already in memory (e.g. a Bulk API 2.0 result page) as
+// ReadExportFile reads a file's bytes. Same errors, named `name`.
+int ParseExportText(std::string text, const std::string& name,
+                    const std::string& encoding, ExportFile* out,
+                    std::string* error);
+
 // Lower-cases ASCII letters.
 std::string Lower(std::string_view text);
 

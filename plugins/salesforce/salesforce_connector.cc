@@ -24,10 +24,24 @@
 //
 // Options: encoding=auto|utf-8|cp1252 (default auto: a file that is not
 // valid UTF-8 is read as Windows-1252), stage.<value>=<canonical stage or
-// ignore> to translate an org's own lead statuses or opportunity stages.
+// ignore> to translate an org's own lead statuses or opportunity stages,
+// since=<time> for an incremental load: rows of a file with a SystemModstamp
+// (else LastModifiedDate) column that is before `since` are not loaded
+// (counted in a note). Lookups (converted leads, campaigns, first statuses)
+// still use every row, so an unchanged lead still links its changed contact.
 //
 // Lookups that are empty or hold the null id 000000000000000AAA are empty.
 // Custom fields (__c) and other extra columns are ignored.
+//
+// API sources: a location https://INSTANCE (the source
+// "salesforce+https://NAME.my.salesforce.com") reads the same objects from
+// the org's REST API or Bulk API 2.0 (salesforce_api.h) with the token in
+// the secret SALESFORCE_ACCESS_TOKEN, and maps them with the code below, so
+// an API read and an export of the same org give the same tables. Account
+// is not queried (nothing is mapped from it). since= filters in the SOQL
+// (SystemModstamp > since). API options: bulk=0|1|auto, bulk_threshold,
+// bulk_poll_interval, bulk_max_wait, max_records, api_version,
+// multicurrency and the HTTP options (timeout, ...).
 #include <functional>
 #include <map>
 #include <string>
@@ -36,6 +50,10 @@
 
 #include "baton/connector.h"
 #include "export_file.h"
+#ifdef BATON_SALESFORCE_API
+#include "salesforce_api.h"
+#endif
+#include "utc_time.h"
 
 namespace baton::crm {
 namespace {
@@ -70,6 +88,14 @@ struct Context {
   // Lead Id -> (time, OldValue) of its earliest Status change.
   std::unordered_map<std::string, std::pair<std::string, std::string>> first_status;
   int step = 0;
+  int64_t since = plugin_time::kNoSince;  // option since
+  // API sources: the objects read, by lower-case export file name
+  // ("lead.csv"), taken by Load() instead of files.
+  bool api = false;
+  std::map<std::string, ExportFile> fetched;
+#ifdef BATON_SALESFORCE_API
+  SalesforceApiOptions api_options;
+#endif
 };
 
 int Fail(Context* c, int code, const std::string& message) {
@@ -114,6 +140,17 @@ int Progress(Context* c, const char* what) {
 // Loads `file` (canonical name, e.g. "Lead.csv") when present.
 int Load(Context* c, const char* file, ExportFile* out, bool* present) {
   *present = false;
+  if (c->api) {
+    auto it = c->fetched.find(Lower(file));
+    if (it == c->fetched.end()) return BATON_OK;
+    *out = std::move(it->second);
+    c->fetched.erase(it);
+    *present = true;
+    c->read.push_back(out->name.substr(0, out->name.find(' ')) + " " +
+                      std::to_string(out->rows.size()) +
+                      (out->rows.size() == 1 ? " record" : " records"));
+    return BATON_OK;
+  }
   auto it = c->files.find(Lower(file));
   if (it == c->files.end()) return BATON_OK;
   BATON_CRM_TRY(Progress(c, file));
@@ -188,8 +225,22 @@ int Write(Context* c, const char* table, const ExportFile& f, const Plan& plan,
   BatchWriter w(c->sink);
   int rc = w.Open(table, f.name, plan.Specs());
   if (rc != BATON_OK) return Fail(c, rc, c->sink->last_error(c->sink->self));
+  int modified = -1;
+  if (c->since != plugin_time::kNoSince) {
+    modified = f.Column("SystemModstamp");
+    if (modified < 0) modified = f.Column("LastModifiedDate");
+  }
+  int64_t unmodified = 0;
   std::vector<std::string> values;
   for (size_t r = 0; r < f.rows.size(); ++r) {
+    // A stamp that cannot be read keeps the row: reading it again is
+    // harmless, the merge drops duplicates.
+    int64_t stamp = 0;
+    if (modified >= 0 && plugin_time::ParseUtcMillis(Clean(f.Cell(r, modified)), &stamp) &&
+        stamp < c->since) {
+      ++unmodified;
+      continue;
+    }
     plan.Fill(r, &values);
     if (!adjust(r, &values)) {
       w.Skip();
@@ -201,6 +252,11 @@ int Write(Context* c, const char* table, const ExportFile& f, const Plan& plan,
   }
   rc = w.Close();
   if (rc != BATON_OK) return Fail(c, rc, c->sink->last_error(c->sink->self));
+  if (unmodified > 0)
+    Note(c, f.name + ": " + std::to_string(unmodified) + " of " +
+                std::to_string(f.rows.size()) + " rows not read into " + table +
+                ": modified before the since time (column " +
+                f.header[static_cast<size_t>(modified)] + ")");
   if (w.skipped() > 0)
     Note(c, f.name + ": " + std::to_string(w.skipped()) + " of " +
                 std::to_string(f.rows.size()) + " rows not read into " + table +
@@ -523,6 +579,19 @@ int WriteSpend(Context* c, const ExportFile& f) {
       "no ActualCost");
 }
 
+bool IsApiLocation(const std::string& location) {
+  const std::string l = Lower(location.substr(0, 8));
+  return l.rfind("https://", 0) == 0 || l.rfind("http://", 0) == 0;
+}
+
+std::string ApiHttpOptionNames() {
+#ifdef BATON_SALESFORCE_API
+  return http::HttpOptionNames();
+#else
+  return "";
+#endif
+}
+
 int ParseOptions(Context* c, const baton_kv* options, size_t num_options) {
   for (size_t i = 0; i < num_options; ++i) {
     const std::string key = options[i].key ? options[i].key : "";
@@ -535,18 +604,77 @@ int ParseOptions(Context* c, const baton_kv* options, size_t num_options) {
                     std::string(kName) + ": option encoding=\"" + value +
                         "\" is not supported; use auto, utf-8 or cp1252");
       c->encoding = v;
+    } else if (key == "since") {
+      if (!plugin_time::ParseUtcMillis(value, &c->since))
+        return Fail(c, BATON_INVALID_ARGUMENT,
+                    std::string(kName) + ": option since=\"" + value +
+                        "\" is not a time; use ISO 8601 such as 2024-03-05T10:00:00Z");
+#ifdef BATON_SALESFORCE_API
+      std::string error;
+      if (SetSalesforceApiOption(key, value, &c->api_options, &error) < 0)
+        return Fail(c, BATON_INVALID_ARGUMENT, std::string(kName) + ": " + error);
+#endif
     } else if (key.rfind("stage.", 0) == 0 && key.size() > 6) {
       if (c->sink->map_stage(c->sink->self, key.c_str() + 6, value.c_str()) != BATON_OK)
         return Fail(c, BATON_INVALID_ARGUMENT,
                     std::string(kName) + ": option " + key + ": " +
                         c->sink->last_error(c->sink->self));
     } else {
+#ifdef BATON_SALESFORCE_API
+      std::string error;
+      int set = SetSalesforceApiOption(key, value, &c->api_options, &error);
+      if (set < 0) return Fail(c, BATON_INVALID_ARGUMENT, std::string(kName) + ": " + error);
+      if (set > 0 && !c->api)
+        return Fail(c, BATON_INVALID_ARGUMENT,
+                    std::string(kName) + ": option " + key +
+                        " applies only to API sources (salesforce+https://INSTANCE)");
+      if (set > 0) continue;
+#endif
       return Fail(c, BATON_INVALID_ARGUMENT,
                   std::string(kName) + ": unknown option \"" + key +
-                      "\"; valid options are encoding and stage.<value>");
+                      "\"; valid options are encoding, since and stage.<value>" +
+                      (c->api ? std::string(", and for API sources bulk, bulk_threshold, "
+                                            "bulk_poll_interval, bulk_max_wait, max_records, "
+                                            "api_version, multicurrency, ") +
+                                    ApiHttpOptionNames()
+                              : std::string()));
     }
   }
   return BATON_OK;
+}
+
+// Reads the org's objects into c->fetched, named as export files so Load()
+// hands them to the same mapping.
+int FetchApi(Context* c) {
+#ifdef BATON_SALESFORCE_API
+  const char* token = c->host->secret(c->host->self, "SALESFORCE_ACCESS_TOKEN");
+  if (!token || !*token)
+    return Fail(c, BATON_INVALID_ARGUMENT,
+                std::string(kName) + ": no access token for " + c->folder +
+                    ": set the environment variable SALESFORCE_ACCESS_TOKEN to an OAuth "
+                    "access token (or session id) of the org");
+  c->api_options.http.log = [c](int level, const std::string& message) {
+    c->host->log(c->host->self, level, (std::string(kName) + ": " + message).c_str());
+  };
+  std::vector<FetchedObject> objects;
+  std::string error;
+  int rc = FetchSalesforceObjects(
+      c->folder, token, c->api_options,
+      [c](double fraction, const std::string& what) {
+        return c->host->progress(c->host->self, fraction * 0.8, what.c_str()) != 0;
+      },
+      &objects, &error);
+  if (rc != BATON_OK) return Fail(c, rc, error);
+  for (FetchedObject& o : objects) c->fetched[Lower(o.object + ".csv")] = std::move(o.file);
+  // The mapping's own progress steps start after the download.
+  c->step = 8;
+  return BATON_OK;
+#else
+  return Fail(c, BATON_UNSUPPORTED,
+              std::string(kName) + ": this build has no HTTP support (libcurl was not "
+                                   "found at build time), so " + c->folder +
+                  " cannot be read; export the org to a folder and read that instead");
+#endif
 }
 
 int Read(const baton_host* host, const char* location, const baton_kv* options,
@@ -555,13 +683,15 @@ int Read(const baton_host* host, const char* location, const baton_kv* options,
   c.host = host;
   c.sink = sink;
   c.folder = location ? location : "";
+  c.api = IsApiLocation(c.folder);
   BATON_CRM_TRY(ParseOptions(&c, options, num_options));
+  if (c.api) BATON_CRM_TRY(FetchApi(&c));
   std::vector<std::pair<std::string, std::string>> listing;
   std::string error;
-  int rc = ListFolder(c.folder, kName, &listing, &error);
+  int rc = c.api ? BATON_OK : ListFolder(c.folder, kName, &listing, &error);
   if (rc != BATON_OK) return Fail(&c, rc, error);
   for (auto& [name, path] : listing) c.files[name] = path;
-  bool any = false;
+  bool any = c.api;
   for (const char* f : kKnownFiles) any = any || c.files.count(Lower(f)) > 0;
   if (!any) {
     std::string expected;
@@ -602,12 +732,14 @@ int Read(const baton_host* host, const char* location, const baton_kv* options,
   if (has_campaign) BATON_CRM_TRY(WriteSpend(&c, campaign));
 
   std::string summary = std::string(kName) + ": read ";
+  if (c.api) summary += "from " + c.folder + ": ";
   for (size_t i = 0; i < c.read.size(); ++i) summary += (i ? ", " : "") + c.read[i];
   if (has_account)
     summary += "; Account.csv is not mapped to a table";
   std::string missing;
   for (const char* f : kKnownFiles)
-    if (c.files.count(Lower(f)) == 0) missing += (missing.empty() ? "" : ", ") + std::string(f);
+    if (!c.api && c.files.count(Lower(f)) == 0)
+      missing += (missing.empty() ? "" : ", ") + std::string(f);
   if (!missing.empty()) summary += "; not in the export: " + missing;
   host->log(host->self, 1, summary.c_str());
   Note(&c, summary);
@@ -617,6 +749,13 @@ int Read(const baton_host* host, const char* location, const baton_kv* options,
 
 int Probe(const char* location) {
   if (!location) return 0;
+  if (IsApiLocation(location)) {
+    const std::string l = Lower(location);
+    return l.find(".salesforce.com") != std::string::npos ||
+                   l.find(".force.com") != std::string::npos
+               ? 70
+               : 0;
+  }
   std::vector<std::pair<std::string, std::string>> listing;
   std::string error;
   if (ListFolder(location, kName, &listing, &error) != BATON_OK) return 0;
@@ -632,9 +771,15 @@ const baton_connector kConnector = {
     BATON_CONNECTOR_ABI_MAJOR,
     BATON_CONNECTOR_ABI_MINOR,
     kName,
-    "1.0.0",
+    "1.1.0",
+#ifdef BATON_SALESFORCE_API
+    "Salesforce Data Export / Data Loader folder, or an org's REST / Bulk API 2.0 "
+    "(salesforce+https://INSTANCE): Lead, Contact, Opportunity, Campaign, "
+    "CampaignMember, Task, Event, histories",
+#else
     "Salesforce Data Export / Data Loader folder (Lead, Contact, Opportunity, "
-    "Campaign, CampaignMember, Task, Event, histories)",
+    "Campaign, CampaignMember, Task, Event, histories); built without API support",
+#endif
     &Probe,
     &Read,
     nullptr,

@@ -23,14 +23,16 @@ plugins ship inside it.
 from . import _baton
 from ._errors import (BatonError, CancelledError, DataError, DataQualityWarning,
                       FileMissingError, InvalidArgumentError, NotFoundError)
-from ._workspace import Workspace, from_pandas, load, load_plugin, plugins, sample
+from ._workspace import (ScoringResult, Workspace, from_pandas, load, load_plugin, plugins,
+                         sample, sync)
 from . import plot
 from . import _accessor  # registers the DataFrame accessor `df.baton`
 
 __version__ = _baton.version()
 
 __all__ = [
-    "Workspace", "load", "from_pandas", "sample", "plugins", "load_plugin",
+    "Workspace", "ScoringResult", "load", "from_pandas", "sample", "sync", "plugins",
+    "load_plugin",
     "BatonError", "InvalidArgumentError", "DataError", "NotFoundError", "FileMissingError",
     "CancelledError", "DataQualityWarning", "plot", "version", "abi_version",
 ]

@@ -1,4 +1,5 @@
 """Workspaces: loading data (connectors, pandas) and running analyses."""
+import collections
 import html
 import os
 
@@ -8,7 +9,7 @@ from . import _baton, _frames
 from ._errors import FileMissingError, InvalidArgumentError, NotFoundError
 from ._progress import ProgressBar
 
-__all__ = ["Workspace", "load", "from_pandas", "sample", "plugins", "load_plugin"]
+__all__ = ["Workspace", "ScoringResult", "load", "from_pandas", "sample", "plugins", "load_plugin"]
 
 
 def _option_text(value, key):
@@ -46,6 +47,23 @@ def _progress_callback(progress):
         return progress, None
     raise InvalidArgumentError(
         "progress must be True, False or a callable(fraction, phase) returning true to cancel")
+
+
+def _date_text(value):
+    """A date option as text: str as given, datetime-likes as ISO 8601."""
+    if value is None or isinstance(value, str):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+class ScoringResult(collections.namedtuple(
+        "ScoringResult", ["summary", "coefficients", "calibration", "lift", "threshold",
+                          "folds", "scores", "design", "writeback"])):
+    """The tables of :meth:`Workspace.score`, each a DataFrame (design and
+    writeback None unless asked for)."""
+    __slots__ = ()
 
 
 class Workspace:
@@ -230,7 +248,9 @@ class Workspace:
             NotFoundError: no analysis of that name (the message lists them).
             InvalidArgumentError: a bad option (the message lists valid ones).
         """
-        return self._run(analysis, _options(analysis, **options))
+        # Lead scoring's options are named scoring.* (the analysis is "score").
+        prefix = "scoring" if analysis == "score" else analysis
+        return self._run(analysis, _options(prefix, **options))
 
     def funnel(self, by=None, strict=False, cohort=None, within=None):
         """The funnel (demand waterfall): reach, conversion and velocity per
@@ -384,6 +404,89 @@ class Workspace:
                 "(the workspace was not loaded from a mapping file)")
         return self._run("scorecard", {"scorecard.config": os.fspath(config)})
 
+    def score(self, as_of=None, label=None, within=None, l2=None, capacity=None,
+              test_after=None, features=None, class_weight=None, folds=None, *,
+              design=False, crm=None, property=None):
+        """Lead scoring learned from sales outcomes, as ``baton score``.
+
+        Each person is scored as of ``as_of`` with features known then
+        (touches per channel and activity in the last 7/30/90 days, recency,
+        source, first campaign, attributes), labelled 1 when reaching
+        ``label`` within ``within``. An L2 logistic regression (sklearn's
+        ``LogisticRegression(C=1/l2)``) is fitted on the older labelled
+        people and judged on the newer ones (the time split).
+
+        Args:
+            as_of: "mql" (default, the hand-off), "created", another stage,
+                or a date (str, datetime or pd.Timestamp).
+            label: the outcome stage (default "sql"; "won" also counts won
+                deals linked to the person).
+            within: the label window ("90d" default, a number of days, or a
+                pd.Timedelta).
+            l2: the penalty (> 0, default 1.0).
+            capacity: people sales can work per week (a number or
+                "200/week"); adds the "score >= cutoff" threshold row.
+            test_after: people scored at or after this date form the test
+                set (default: the newest 20% of labelled people).
+            features: feature names to keep (a list or comma-separated str;
+                a name ending in ``*`` matches a prefix).
+            class_weight: "balanced" (or True) for sklearn's balanced class
+                weights; default none.
+            folds: k >= 2 for k-fold cross-validation (a person's fold is a
+                hash of its id); default none.
+            design: also return the standardised matrix the model was
+                fitted on.
+            crm, property: also return the write-back table for
+                "salesforce" (Id, Lead_Score__c), "hubspot" (Record ID,
+                ``property``; property required) or "baton" (the scores).
+
+        Returns:
+            A ``ScoringResult`` named tuple of DataFrames:
+            ``summary`` (metric, value: scored, window_open, past_label,
+            train/test rows and positives, test_base_rate, auc, log_loss,
+            brier, features, iterations, gradient_norm, l2, and with folds
+            cv_*_mean / cv_*_sd); ``coefficients`` (feature, coefficient,
+            odds_ratio, std_error; "(intercept)" first, numeric features per
+            standard deviation); ``calibration``; ``lift`` (decile 1 = top
+            scores); ``threshold``; ``folds`` (fold "1".."k", "mean", "sd"
+            with train_rows, test_rows, test_positives, auc, log_loss,
+            brier; empty without folds); ``scores`` (person_id, score,
+            label, top_feature_1..3; one row per scored person);
+            ``design`` (row, person_id, set, label, weight, then one column
+            per feature; None unless design=True); ``writeback`` (None
+            unless crm is given). Every table comes from the same fit: the
+            engine is deterministic, and runs it once per table.
+
+        Raises:
+            InvalidArgumentError: a bad option, no training rows, or
+                training rows of one class only (the message says what to
+                change).
+        """
+        opts = _options("scoring", as_of=_date_text(as_of), label=label,
+                        within=_frames.duration(within, "within"), l2=l2,
+                        capacity=capacity, test_after=_date_text(test_after),
+                        features=features, folds=folds, crm=crm, property=property)
+        if class_weight is not None:
+            opts["scoring.class_weight"] = (
+                ("balanced" if class_weight else "none") if isinstance(class_weight, bool)
+                else str(class_weight))
+
+        def table(output):
+            return self._run("score", dict(opts, **{"scoring.output": output}))
+
+        # The summary first: an invalid option fails before any other table.
+        summary = table("summary")
+        return ScoringResult(
+            summary=summary,
+            coefficients=table("coefficients"),
+            calibration=table("calibration"),
+            lift=table("lift"),
+            threshold=table("threshold"),
+            folds=table("folds"),
+            scores=table("scores"),
+            design=table("design") if design else None,
+            writeback=table("writeback") if crm is not None else None)
+
     def report(self, path, *, by="source", title=None, config=None, strict=False,
                cohort=None, within=None, **options):
         """Writes the self-contained HTML report, as ``baton report``, to
@@ -410,6 +513,19 @@ class Workspace:
             opts["scorecard.config"] = os.fspath(config)
         opts.update({k: _option_text(v, k) for k, v in options.items()})
         self._ws.report(os.fspath(path), opts)
+
+    def save(self, path):
+        """Saves this workspace as a ``.baton`` file (binary, versioned, with a
+        checksum per section; see core/store/FORMAT.md), freezing it first.
+        The file is written to a temporary name and renamed, so a failure
+        never leaves half a file. ``baton.load("FILE.baton")`` reads it back
+        with every table, code and the funnel unchanged, several times faster
+        than re-reading the CSV files.
+
+        Raises:
+            BatonError: the file cannot be written (the message names it).
+        """
+        self._ws.save(os.fspath(path))
 
     def _run(self, analysis, options):
         return _frames.to_frame(self._ws.analyze(analysis, options), stacklevel=4)
@@ -532,6 +648,35 @@ def plugins():
     description, path, abi, can_read, can_write. Plugin files that were
     refused are in ``df.attrs["warnings"]`` (and issued as warnings)."""
     return _frames.to_frame(_baton.plugins())
+
+
+def sync(source, into, *, since=None, options=None):
+    """Incremental load, as ``baton sync``: reads source with the connector
+    option ``since`` and merges its rows into the ``.baton`` file ``into``
+    (created when absent) without duplicating rows, then saves it atomically.
+
+    Args:
+        source: any source :func:`load` accepts.
+        into: the ``.baton`` file to merge into.
+        since: None or "" reads everything; "auto" reads the rows modified
+            since the previous sync of this same source (saved in the file);
+            or a timestamp ("2024-05-01", "2024-05-01T00:00:00Z").
+        options: connector options, as in :func:`load`.
+
+    Returns:
+        A DataFrame with, per table, the rows added, replaced and unchanged
+        (merge keys: people by person_id, deals by deal_id, touches by
+        person, time, channel, campaign, side and activity, stages by
+        person, stage and time, spend by channel, campaign and period).
+
+    Raises:
+        FileMissingError: source or a file it names does not exist.
+        DataError: a value cannot be read, or ``into`` is damaged (it is
+            then left untouched).
+    """
+    opts = _connector_options(options)
+    return _frames.to_frame(_baton.sync(os.fspath(source), os.fspath(into),
+                                        "" if since is None else str(since), opts))
 
 
 def load_plugin(path):

@@ -416,6 +416,15 @@ class PyWorkspace {
     });
   }
 
+  void Save(const std::string& path) {
+    CallContext ctx;
+    RunEngine(&ctx, [&] {
+      std::unique_lock lock(mu_);  // saving freezes the workspace first
+      ws_.save(path);
+      return 0;
+    });
+  }
+
   void Close() {
     py::gil_scoped_release release;
     std::unique_lock lock(mu_);
@@ -435,6 +444,13 @@ class PyWorkspace {
 py::dict Plugins() {
   CallContext ctx;
   return TableToPython(RunEngine(&ctx, [] { return ReadTable(baton::Plugins()); }));
+}
+
+py::dict Sync(const std::string& source, const std::string& into, const std::string& since,
+             const StringMap& options) {
+  CallContext ctx;
+  return TableToPython(RunEngine(
+      &ctx, [&] { return ReadTable(baton::Sync(source, into, since, ToOptions(options))); }));
 }
 
 void LoadPlugin(const std::string& path) {
@@ -469,6 +485,8 @@ PYBIND11_MODULE(_baton, m) {
   m.def("abi_version", &baton::AbiVersion, "(major << 16) | minor of the loaded C ABI.");
   m.def("plugins", &Plugins, "The loaded connector plugins, as a table dict.");
   m.def("load_plugin", &LoadPlugin, py::arg("path"), "Loads one connector plugin file.");
+  m.def("sync", &Sync, py::arg("source"), py::arg("into"), py::arg("since"), py::arg("options"),
+        "Reads source and merges it into the .baton file into; a table dict of the counts.");
   m.def("sample_write", &WriteSample, py::arg("folder"), py::arg("options"),
         "Writes the sample dataset and sample.toml into folder.");
   m.def("_last_imports", &LastImports,
@@ -489,6 +507,7 @@ PYBIND11_MODULE(_baton, m) {
       .def("info", &PyWorkspace::Info)
       .def("analyze", &PyWorkspace::Analyze, py::arg("analysis"), py::arg("options"))
       .def("report", &PyWorkspace::Report, py::arg("path"), py::arg("options"))
+      .def("save", &PyWorkspace::Save, py::arg("path"))
       .def("close", &PyWorkspace::Close)
       .def_property_readonly("closed", &PyWorkspace::closed);
 }

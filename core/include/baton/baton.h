@@ -230,6 +230,44 @@ BATON_EXPORT baton_status baton_workspace_export_arrow(baton_workspace* ws,
                                                        struct ArrowSchema* schema,
                                                        struct ArrowArray* array);
 
+/* ---- Saved workspaces and incremental loading ------------------------- */
+
+/* Saves the workspace's canonical tables (people with attributes, touches,
+ * stages, deals, spend, paths, the funnel) to `path`, a binary *.baton file
+ * (layout: core/store/FORMAT.md), written to a temporary name and renamed,
+ * so a failure leaves any previous file intact. Freezes the workspace. The
+ * file is read back as a SOURCE: baton_workspace_load(ws, "x.baton", NULL)
+ * recognises it by its extension or its magic bytes (and takes no options).
+ * A file saved here has no per-source sync state: baton_sync keeps that.
+ * Errors: INVALID_ARGUMENT (NULL or empty path), IO_ERROR (the message names
+ * the file). Since: 1.0. */
+BATON_EXPORT baton_status baton_workspace_save(baton_workspace* ws,
+                                               const char* path);
+
+/* Incremental load. Reads `source` (as baton_workspace_load does, passing
+ * `options` to the connector) and merges its rows into the saved workspace
+ * file `into` (created when absent) without duplicating rows, then saves
+ * `into` atomically. Keys: people by person_id (the new record's non-empty
+ * fields replace), deals by deal_id (replaced), touches by (person_id, at,
+ * channel, campaign, side, activity) and stages by (person_id, stage, at)
+ * (duplicates dropped), spend by (channel, campaign, period_start,
+ * period_end) (replaced), paths by channel sequence (replaced).
+ * `since`: NULL or "" reads everything; "auto" reads rows modified since the
+ * high-water mark `into` saved for this exact source string (everything on
+ * its first sync); else a time, passed to the connector as its option
+ * "since". The mark saved is the time this sync started.
+ * *out (may be NULL) receives a table "sync" with one row per canonical
+ * table: table, added, replaced, unchanged (for touches and stages: the
+ * duplicates dropped), rows (held after the sync); the caller frees it.
+ * Errors: those of baton_workspace_load, plus INVALID_ARGUMENT (NULL
+ * source or into, a bad since), PARSE_ERROR (`into` damaged: the message
+ * names the file and section), UNSUPPORTED (`into` written by a newer
+ * Baton), IO_ERROR. On error `into` is unchanged. Since: 1.0. */
+BATON_EXPORT baton_status baton_sync(const char* source, const char* into,
+                                     const char* since,
+                                     const baton_options* options,
+                                     baton_table** out);
+
 /* ---- Analyses --------------------------------------------------------- */
 
 /* The funnel (demand waterfall). One row per segment and funnel stage
@@ -339,8 +377,14 @@ BATON_EXPORT baton_status baton_scorecard(baton_workspace* ws,
  * AUC, log loss, Brier, counts), coefficients (feature, coefficient,
  * odds_ratio, std_error), calibration, lift, threshold (the cut-off that
  * fills scoring.capacity, e.g. "200/week", next to today's hand-off rule) or
- * scores (person_id, score, label, top features). Other options:
- * scoring.class_weight (balanced), scoring.features (comma list).
+ * scores (person_id, score, label, top features), folds (k-fold
+ * cross-validation with scoring.folds = k: AUC, log loss, Brier per fold,
+ * mean and sd), design (the standardised matrix the model was fitted on,
+ * with label and row id) or writeback (the scores in the columns
+ * scoring.crm imports: salesforce "Id,Lead_Score__c", hubspot
+ * "Record ID,<scoring.property>", both 0-100 with one decimal; baton the
+ * scores table). Other options: scoring.class_weight (balanced),
+ * scoring.features (comma list). Since 1.0.
  * Errors: INVALID_ARGUMENT (bad option; no positives or no negatives to
  * learn from). Each call fits the model again. */
 BATON_EXPORT baton_status baton_score(baton_workspace* ws,
@@ -435,6 +479,9 @@ BATON_EXPORT baton_status baton_sample_write(const char* folder,
                                              const baton_options* options);
 /* Runs every analysis the workspace supports and writes one self-contained
  * HTML report to path (written to a temporary name, then renamed).
+ * When path ends in ".xlsx" (any case) the report is an Excel workbook
+ * instead: an About sheet, then one sheet per analysis with its formatted
+ * tables and a native chart, written and renamed the same way.
  * Options: the analyses' own (funnel.by, ...) and report.title.
  * Errors: INVALID_ARGUMENT, IO_ERROR, CANCELLED. */
 BATON_EXPORT baton_status baton_report_write(baton_workspace* ws,

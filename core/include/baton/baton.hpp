@@ -386,6 +386,10 @@ class Workspace {
     Call(baton_report_write(handle(), path.c_str(), o.get()));
   }
 
+  // Saves the workspace (freezing it first) as a .baton file, written to a
+  // temporary name and renamed; load it back with load("FILE.baton").
+  void save(const std::string& path) { Call(baton_workspace_save(handle(), path.c_str())); }
+
  private:
   struct State {
     baton_workspace* ws = nullptr;
@@ -433,6 +437,19 @@ inline Table Plugins() {
 
 // Loads one plugin file explicitly.
 inline void LoadPlugin(const std::string& path) { detail::Check(baton_plugin_load(path.c_str())); }
+
+// Incremental load: reads `source` with the connector option since (""
+// for everything, "auto" for rows modified since the last sync of this
+// source saved in `into`, or a timestamp) and merges it into the .baton file
+// `into` without duplicating rows. Returns per table the rows added,
+// replaced and unchanged (see baton_sync in baton.h).
+inline Table Sync(const std::string& source, const std::string& into,
+                  const std::string& since = "", const Options& options = {}) {
+  auto o = options.ToC();
+  baton_table* t = nullptr;
+  detail::Check(baton_sync(source.c_str(), into.c_str(), since.c_str(), o.get(), &t));
+  return Table(t);
+}
 
 // Writes the sample dataset and its mapping (sample.toml) into folder.
 inline void WriteSample(const std::string& folder, const Options& options = {}) {
