@@ -65,6 +65,18 @@ struct baton_workspace {
   std::atomic<bool> frozen{false};
   baton_progress_fn progress = nullptr;
   void* progress_user = nullptr;
+  // The last scoring fit, so that the tables of one scoring request
+  // (summary, coefficients, scores, ...) asked one by one come from a single
+  // fit. Only a frozen workspace is scored and it never changes again, so
+  // the scoring options alone decide the result. The result is shared and
+  // immutable: a caller copies its table out without holding `mu`.
+  struct ScoringCache {
+    std::mutex mu;
+    std::string key;  // CanonicalScoringKey() of `result`; "" = empty
+    std::shared_ptr<const baton::ScoringResult> result;
+    std::atomic<int64_t> fits{0};
+    std::atomic<int64_t> reuses{0};
+  } scoring;
 };
 
 struct baton_table {
@@ -438,6 +450,17 @@ baton_status baton_workspace_info(baton_workspace* ws, baton_table** out) {
       for (size_t c : {read, acc, rej}) t.AppendNull(c);
       t.AppendString(msg, n);
     }
+    // How often baton_score fitted and how often it reused the last fit: the
+    // evidence that one request's tables share a fit. Absent until scored.
+    int64_t fits = ws->scoring.fits.load(std::memory_order_relaxed);
+    int64_t reuses = ws->scoring.reuses.load(std::memory_order_relaxed);
+    if (fits + reuses > 0) {
+      t.AppendString(kind, "scoring");
+      for (size_t c : {conn, tab, file, rf}) t.AppendString(c, "");
+      for (size_t c : {read, acc, rej}) t.AppendNull(c);
+      t.AppendString(msg, "fits: " + std::to_string(fits) +
+                              ", reuses: " + std::to_string(reuses));
+    }
     *out = new baton_table{std::move(t)};
     return Status::OK();
   });
@@ -547,11 +570,27 @@ baton::Result<baton::ScorecardConfig> ScorecardConfigOf(
   return baton::ParseScorecard(it->second);
 }
 
-// scoring.output picks one table of the scoring result.
+// scoring.output picks one table of the scoring result; `key` names the fit
+// (every other option), so that requests differing only in the output share it.
 struct ScoreRequest {
   baton::ScoringOptions options;
   std::string output = "summary";
+  std::string key;
 };
+
+// The options map without scoring.output, each key and value length-prefixed
+// so that no value can imitate a separator. Options are compared as written
+// ("90d" and "2160h" fit twice): a needless refit is the worst outcome, never
+// a stale result, and a scoring option added later is covered without
+// touching this function.
+std::string CanonicalScoringKey(const std::map<std::string, std::string>& options) {
+  std::string key;
+  for (const auto& [k, v] : options) {
+    if (k == "scoring.output") continue;
+    key += std::to_string(k.size()) + ":" + k + std::to_string(v.size()) + ":" + v + ";";
+  }
+  return "scoring;" + key;  // never empty: "" marks an empty cache
+}
 
 baton::Result<ScoreRequest> ParseScoreRequest(
     const std::map<std::string, std::string>& options) {
@@ -571,21 +610,50 @@ baton::Result<ScoreRequest> ParseScoreRequest(
                                    "lift, threshold, scores, folds, design or writeback");
   BATON_ASSIGN_OR_RETURN(r.options, baton::ParseScoringOptions(rest));
   r.options.design = r.output == "design";
+  r.key = CanonicalScoringKey(rest);
   return r;
 }
 
-baton::Result<baton::Table> RunScore(const baton::Workspace& ws, const ScoreRequest& r) {
-  BATON_ASSIGN_OR_RETURN(baton::ScoringResult result, baton::Score(ws, r.options));
-  if (r.output == "coefficients") return std::move(result.coefficients);
-  if (r.output == "calibration") return std::move(result.calibration);
-  if (r.output == "lift") return std::move(result.lift);
-  if (r.output == "threshold") return std::move(result.threshold);
-  if (r.output == "scores") return std::move(result.scores);
-  if (r.output == "folds") return std::move(result.folds);
-  if (r.output == "design") return std::move(result.design);
+// The fit for `r`: the cached one when its key matches, else a new fit that
+// replaces it. The lock is not held while fitting, so scorings with other
+// options run in parallel; two threads asking for the same new fit at once
+// may both fit (same result, the later one is kept). The design matrix (n x
+// features doubles, the largest part) is never kept: a design request fits
+// again, moves the matrix into *design and keeps the rest of the fit.
+baton::Result<std::shared_ptr<const baton::ScoringResult>> FitScoring(
+    baton_workspace* ws, const ScoreRequest& r, baton::Table* design) {
+  auto& cache = ws->scoring;
+  if (!r.options.design) {
+    std::lock_guard<std::mutex> lock(cache.mu);
+    if (cache.result && cache.key == r.key) {
+      cache.reuses.fetch_add(1, std::memory_order_relaxed);
+      return cache.result;
+    }
+  }
+  BATON_ASSIGN_OR_RETURN(baton::ScoringResult fitted, baton::Score(ws->ws, r.options));
+  if (r.options.design) {
+    *design = std::move(fitted.design);
+    fitted.design = baton::Table(design->name());
+  }
+  auto result = std::make_shared<const baton::ScoringResult>(std::move(fitted));
+  cache.fits.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard<std::mutex> lock(cache.mu);
+  cache.key = r.key;
+  cache.result = result;
+  return result;
+}
+
+baton::Result<baton::Table> ScoreTable(const baton::ScoringResult& result,
+                                       const ScoreRequest& r) {
+  if (r.output == "coefficients") return result.coefficients;
+  if (r.output == "calibration") return result.calibration;
+  if (r.output == "lift") return result.lift;
+  if (r.output == "threshold") return result.threshold;
+  if (r.output == "scores") return result.scores;
+  if (r.output == "folds") return result.folds;
   if (r.output == "writeback")
     return baton::ScoresForCrm(result.scores, r.options.crm, r.options.property);
-  return std::move(result.summary);
+  return result.summary;
 }
 
 }  // namespace
@@ -624,7 +692,16 @@ baton_status baton_deals(baton_workspace* ws, const baton_options* options,
 
 baton_status baton_score(baton_workspace* ws, const baton_options* options,
                          baton_table** out) {
-  return RunAnalysis("baton_score", ws, options, out, ParseScoreRequest, RunScore);
+  return Guard([&]() -> Status {
+    BATON_CHECK_ARG(ws && out, "baton_score: NULL argument");
+    BATON_ASSIGN_OR_RETURN(ScoreRequest r, ParseScoreRequest(Opts(options)));
+    BATON_RETURN_IF_ERROR(Freeze(ws));
+    baton::Table design("scoring_design");
+    BATON_ASSIGN_OR_RETURN(std::shared_ptr<const baton::ScoringResult> fit,
+                           FitScoring(ws, r, &design));
+    if (r.options.design) return NewTable(std::move(design), out);
+    return NewTable(ScoreTable(*fit, r), out);
+  });
 }
 
 baton_status baton_scorecard(baton_workspace* ws, const baton_options* options,

@@ -183,9 +183,10 @@ class Workspace:
         return self._ws.row_count(table)
 
     def info(self):
-        """What was loaded, as a DataFrame: kind ("load" or "note"),
-        connector, table, file, rows_read, rows_accepted, rows_rejected,
-        rejects_file, message. Freezes the workspace."""
+        """What was loaded, as a DataFrame: kind ("load" or "note"; after a
+        score() also "scoring", whose message counts the model's fits and
+        reuses), connector, table, file, rows_read, rows_accepted,
+        rows_rejected, rejects_file, message. Freezes the workspace."""
         return _frames.to_frame(self._ws.info(), warn=False)
 
     def __repr__(self):
@@ -455,7 +456,9 @@ class Workspace:
             ``design`` (row, person_id, set, label, weight, then one column
             per feature; None unless design=True); ``writeback`` (None
             unless crm is given). Every table comes from the same fit: the
-            engine is deterministic, and runs it once per table.
+            engine keeps the last fit per workspace and reuses it for
+            every table asked with the same options (``info()`` counts
+            fits and reuses on its "scoring" row).
 
         Raises:
             InvalidArgumentError: a bad option, no training rows, or
@@ -474,7 +477,10 @@ class Workspace:
         def table(output):
             return self._run("score", dict(opts, **{"scoring.output": output}))
 
-        # The summary first: an invalid option fails before any other table.
+        # The first table fits the model, the others reuse it. With design
+        # it is the design, which always fits (the engine does not keep the
+        # matrix). Either way an invalid option fails before any other table.
+        design_table = table("design") if design else None
         summary = table("summary")
         return ScoringResult(
             summary=summary,
@@ -484,7 +490,7 @@ class Workspace:
             threshold=table("threshold"),
             folds=table("folds"),
             scores=table("scores"),
-            design=table("design") if design else None,
+            design=design_table,
             writeback=table("writeback") if crm is not None else None)
 
     def report(self, path, *, by="source", title=None, config=None, strict=False,

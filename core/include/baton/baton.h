@@ -218,7 +218,9 @@ BATON_EXPORT baton_status baton_workspace_row_count(const baton_workspace* ws,
                                                     int64_t* out);
 /* What was loaded, as a table with columns kind ("load" or "note"),
  * connector, table, file, rows_read, rows_accepted, rows_rejected,
- * rejects_file, message. Errors: INVALID_ARGUMENT. */
+ * rejects_file, message. After the first baton_score call one more row,
+ * kind "scoring", says in its message how often the model was fitted and
+ * reused: "fits: 1, reuses: 6". Errors: INVALID_ARGUMENT. */
 BATON_EXPORT baton_status baton_workspace_info(baton_workspace* ws,
                                                baton_table** out);
 /* Exports a canonical table as an Arrow struct array (string columns as
@@ -386,7 +388,14 @@ BATON_EXPORT baton_status baton_scorecard(baton_workspace* ws,
  * scores table). Other options: scoring.class_weight (balanced),
  * scoring.features (comma list). Since 1.0.
  * Errors: INVALID_ARGUMENT (bad option; no positives or no negatives to
- * learn from). Each call fits the model again. */
+ * learn from). Repeated calls with the same scoring options reuse the
+ * fitted model: the workspace keeps its last fit, keyed by every option but
+ * scoring.output (as written: "90d" and "2160h" fit twice), so asking for
+ * the tables one by one fits once. scoring.output = design always fits
+ * again (the matrix, n x features numbers, is not kept) and keeps that fit
+ * for the other tables. The fit is freed with the workspace or replaced by
+ * the next fit with other options; calls from several threads are safe
+ * (two simultaneous first calls may both fit). */
 BATON_EXPORT baton_status baton_score(baton_workspace* ws,
                                       const baton_options* options,
                                       baton_table** out);
