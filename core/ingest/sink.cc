@@ -1,9 +1,11 @@
 #include "ingest/sink.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace baton {
 namespace {
@@ -170,6 +172,25 @@ WorkspaceSink::WorkspaceSink(Workspace* ws, std::string connector_name)
                  const baton_str* values) -> int {
     auto* s = static_cast<WorkspaceSink*>(self);
     Status st = s->Row(batch, row, values);
+    if (!st.ok()) {
+      s->last_error_ = st.message();
+      return static_cast<int>(st.code());
+    }
+    return BATON_OK;
+  };
+  sink_.reserve = [](void* self, uint32_t batch, int64_t expected_rows) -> int {
+    auto* s = static_cast<WorkspaceSink*>(self);
+    Status st = s->Reserve(batch, expected_rows);
+    if (!st.ok()) {
+      s->last_error_ = st.message();
+      return static_cast<int>(st.code());
+    }
+    return BATON_OK;
+  };
+  sink_.rows = [](void* self, uint32_t batch, int64_t first_row, size_t num_rows,
+                  const baton_str* values) -> int {
+    auto* s = static_cast<WorkspaceSink*>(self);
+    Status st = s->Rows(batch, first_row, num_rows, values);
     if (!st.ok()) {
       s->last_error_ = st.message();
       return static_cast<int>(st.code());
@@ -674,6 +695,53 @@ Status WorkspaceSink::Row(uint32_t batch, int64_t row, const baton_str* values) 
     }
   }
   ++b.accepted;
+  return Status::OK();
+}
+
+Status WorkspaceSink::Reserve(uint32_t batch, int64_t expected_rows) {
+  if (batch >= batches_.size() || !batches_[batch].open)
+    return Status::InvalidArgument("sink.reserve: batch " + std::to_string(batch) +
+                                   " is not open");
+  if (expected_rows < 0)
+    return Status::InvalidArgument(batches_[batch].file +
+                                   ": sink.reserve: the expected row count " +
+                                   std::to_string(expected_rows) + " is negative");
+  // A connector's estimate could be far off (a corrupt size): beyond the
+  // row limit of a column there is nothing worth reserving.
+  const size_t n = static_cast<size_t>(
+      std::min<int64_t>(expected_rows, int64_t{std::numeric_limits<uint32_t>::max()}));
+  switch (batches_[batch].kind) {
+    case TableKind::kTouches: ws_->Reserve("touches", n); break;
+    case TableKind::kStages: ws_->Reserve("stages", n); break;
+    case TableKind::kPeople: ws_->Reserve("people", n); break;
+    default: break;
+  }
+  return Status::OK();
+}
+
+Status WorkspaceSink::Rows(uint32_t batch, int64_t first_row, size_t num_rows,
+                           const baton_str* values) {
+  if (batch >= batches_.size() || !batches_[batch].open)
+    return Status::InvalidArgument("sink.rows: batch " + std::to_string(batch) +
+                                   " is not open");
+  if (num_rows == 0) return Status::OK();
+  if (!values) return Status::InvalidArgument("sink.rows: values is NULL");
+  Batch& b = batches_[batch];
+  const size_t n = b.field.size();
+  size_t k = 0;
+  while (k < num_rows) {
+    // The straight paths of the two largest tables in a tight loop; a row
+    // they do not take goes through Row, which adds it or says why not.
+    if (b.kind == TableKind::kTouches) {
+      while (k < num_rows && AddTouchFast(&b, values + k * n)) ++k;
+    } else if (b.kind == TableKind::kStages) {
+      while (k < num_rows && AddStageFast(&b, values + k * n)) ++k;
+    }
+    if (k == num_rows) break;
+    Status st = Row(batch, first_row + static_cast<int64_t>(k), values + k * n);
+    if (!st.ok()) return st;
+    ++k;
+  }
   return Status::OK();
 }
 

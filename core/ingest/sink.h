@@ -30,6 +30,17 @@ class WorkspaceSink {
   Status Row(uint32_t batch, int64_t row_number, const baton_str* values);
   Status Close(uint32_t batch, int64_t rows_read, int64_t rows_rejected,
                const char* rejects_file);
+  // baton_sink.reserve: sizes the batch's table for `expected_rows` more
+  // rows (a hint; touches, stages and people use it, the other tables
+  // grow as rows come). Fails only for a batch that is not open or a
+  // negative count.
+  Status Reserve(uint32_t batch, int64_t expected_rows);
+  // baton_sink.rows: Row for rows first_row_number + k, k < num_rows, whose
+  // values are values[k * n .. k * n + n) (n = the batch's value fields).
+  // Stops at the first row Row refuses and returns its status: the rows
+  // before it were added, it and the rest were not.
+  Status Rows(uint32_t batch, int64_t first_row_number, size_t num_rows,
+              const baton_str* values);
 
   const std::string& last_error() const { return last_error_; }
   // Batches opened but never closed (a connector bug or an aborted read).

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -176,6 +177,112 @@ TEST(Sink, StageValuesTranslateAndUnknownOnesAreNamed) {
   EXPECT_EQ(st.message().rfind("s.csv:9: column \"stage\": \"promoted\" is not a known stage", 0),
             0u)
       << st.message();
+}
+
+// baton_sink.rows adds rows exactly as one call of row per row does: the
+// same columns, codes and counts, including rows the straight path leaves
+// to the general one (an unknown channel is fine; a side spelled out).
+TEST(Sink, RowsAddWhatRowByRowAdds) {
+  const std::vector<std::vector<std::string>> rows = {
+      {"p1", "2024-01-15T10:00:00Z", "email", "marketing", "1.5"},
+      {"p1", "2024-01-16", "paid search", "", ""},
+      {" p2 ", "2024-01-17 08:30:00", "email", "sales", "2"},
+      {"p3", "1705312800000", "", "marketing", "0.25"}};
+  Workspace one, many;
+  WorkspaceSink a(&one, "test"), b(&many, "test");
+  const std::vector<const char*> fields = {"person_id", "at", "channel", "side", "cost"};
+  uint32_t ba = OpenBatch(&a, "touches", "t.csv", fields);
+  uint32_t bb = OpenBatch(&b, "touches", "t.csv", fields);
+  std::vector<baton_str> values;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    ASSERT_TRUE(AddRow(&a, ba, int64_t(r) + 2, rows[r]).ok());
+    for (const auto& v : rows[r]) values.push_back(baton_str{v.data(), v.size()});
+  }
+  const baton_sink* c = b.sink();
+  ASSERT_GE(c->struct_size, offsetof(baton_sink, rows) + sizeof(c->rows));
+  ASSERT_EQ(c->rows(c->self, bb, 2, rows.size(), values.data()), BATON_OK);
+  ASSERT_EQ(many.touches().size(), 4u);
+  EXPECT_EQ(many.touches().person, one.touches().person);
+  EXPECT_EQ(many.touches().at, one.touches().at);
+  EXPECT_EQ(many.touches().channel, one.touches().channel);
+  EXPECT_EQ(many.touches().side, one.touches().side);
+  EXPECT_EQ(many.touches().cost, one.touches().cost);
+  // p1, p2, p3: three people, p1's two rows share a code.
+  EXPECT_EQ(many.num_people(), 3u);
+  EXPECT_EQ(many.touches().person[0], many.touches().person[1]);
+  // 2024-01-15T10:00:00Z = 1705312800000 ms, so rows 1 and 4 have one time.
+  EXPECT_EQ(many.touches().at[3], int64_t{1705312800000});
+  EXPECT_EQ(many.touches().at[0], many.touches().at[3]);
+  // Four rows read, all accepted: close agrees on both sinks.
+  EXPECT_TRUE(a.Close(ba, 4, 0, nullptr).ok());
+  EXPECT_TRUE(b.Close(bb, 4, 0, nullptr).ok());
+}
+
+// On a bad row, rows returns its status and message (file:row: column),
+// having added the rows before it and none from it on.
+TEST(Sink, RowsStopAtTheFirstBadRowAfterAddingTheOnesBefore) {
+  Workspace ws;
+  WorkspaceSink sink(&ws, "test");
+  std::vector<baton_field_spec> specs = {{"person_id", "Id"}, {"at", "When"}, {"cost", "Cost"}};
+  Result<uint32_t> b = sink.Open("touches", "t.csv", specs);
+  ASSERT_TRUE(b.ok());
+  const std::vector<std::string> flat = {"p1", "2024-01-15", "1",    // row 10
+                                         "p2", "2024-01-15", "2",    // row 11
+                                         "p3", "2024-01-15", "abc",  // row 12: bad
+                                         "p4", "2024-01-15", "4"};   // row 13
+  std::vector<baton_str> values;
+  for (const auto& v : flat) values.push_back(baton_str{v.data(), v.size()});
+  const baton_sink* c = sink.sink();
+  EXPECT_EQ(c->rows(c->self, *b, 10, 4, values.data()), BATON_PARSE_ERROR);
+  EXPECT_STREQ(c->last_error(c->self), "t.csv:12: column \"Cost\": \"abc\" is not a number");
+  ASSERT_EQ(ws.touches().size(), 2u);
+  EXPECT_EQ(ws.touches().cost[1], 2.0);
+  EXPECT_EQ(ws.num_people(), 2u);
+  // The stage table's straight path stops the same way, at an unknown stage.
+  uint32_t s = OpenBatch(&sink, "stages", "s.csv", {"person_id", "stage", "at"});
+  const std::vector<std::string> stage_flat = {"p1", "mql", "2024-01-15",
+                                               "p1", "promoted", "2024-01-16"};
+  values.clear();
+  for (const auto& v : stage_flat) values.push_back(baton_str{v.data(), v.size()});
+  EXPECT_EQ(c->rows(c->self, s, 2, 2, values.data()), BATON_PARSE_ERROR);
+  EXPECT_EQ(std::string(c->last_error(c->self)).rfind("s.csv:3: column \"stage\": \"promoted\"", 0),
+            0u)
+      << c->last_error(c->self);
+  EXPECT_EQ(ws.stages().size(), 1u);
+  // No rows is no work; a batch that is not open is refused.
+  EXPECT_EQ(c->rows(c->self, s, 4, 0, nullptr), BATON_OK);
+  EXPECT_EQ(c->rows(c->self, 99, 2, 1, values.data()), BATON_INVALID_ARGUMENT);
+}
+
+// reserve sizes the batch's table once and adds no rows; a negative count
+// or a batch that is not open is refused.
+TEST(Sink, ReserveSizesTheTableWithoutAddingRows) {
+  Workspace ws;
+  WorkspaceSink sink(&ws, "test");
+  const baton_sink* c = sink.sink();
+  ASSERT_GE(c->struct_size, offsetof(baton_sink, reserve) + sizeof(c->reserve));
+  uint32_t t = OpenBatch(&sink, "touches", "t.csv", {"person_id", "at"});
+  uint32_t s = OpenBatch(&sink, "stages", "s.csv", {"person_id", "stage", "at"});
+  uint32_t p = OpenBatch(&sink, "people", "p.csv", {"person_id"});
+  ASSERT_EQ(c->reserve(c->self, t, 5000), BATON_OK);
+  ASSERT_EQ(c->reserve(c->self, s, 3000), BATON_OK);
+  ASSERT_EQ(c->reserve(c->self, p, 2000), BATON_OK);
+  EXPECT_GE(ws.touches().person.capacity(), 5000u);
+  EXPECT_GE(ws.touches().cost.capacity(), 5000u);
+  EXPECT_GE(ws.stages().at.capacity(), 3000u);
+  EXPECT_EQ(ws.touches().size(), 0u);
+  EXPECT_EQ(ws.stages().size(), 0u);
+  EXPECT_EQ(ws.num_people(), 0u);
+  // Rows beyond the estimate are still taken.
+  ASSERT_EQ(c->reserve(c->self, t, 1), BATON_OK);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(AddRow(&sink, t, i + 2, {Numbered("p", i), "2024-01-15"}).ok());
+  EXPECT_EQ(ws.touches().size(), 3u);
+  EXPECT_EQ(c->reserve(c->self, t, -1), BATON_INVALID_ARGUMENT);
+  EXPECT_EQ(std::string(c->last_error(c->self)),
+            "t.csv: sink.reserve: the expected row count -1 is negative");
+  ASSERT_TRUE(sink.Close(t, 3, 0, nullptr).ok());
+  EXPECT_EQ(c->reserve(c->self, t, 10), BATON_INVALID_ARGUMENT);
 }
 
 }  // namespace

@@ -231,6 +231,8 @@ void Workspace::Reserve(std::string_view table, size_t n) {
     GrowTouches(touches_.size() + n);
   } else if (table == "stages") {
     GrowStages(stages_.size() + n);
+  } else if (table == "people") {
+    GrowPeople(people_.account.size() + n);
   }
 }
 

@@ -261,8 +261,9 @@ class Workspace {
   // Approximate bytes held by the tables and dictionaries.
   size_t MemoryBytes() const;
 
-  // Reserves room for `n` more rows of a table ("people", "touches", ...);
-  // a hint for loaders that know their sizes.
+  // Reserves room for `n` more rows of a table ("people", "touches",
+  // "stages"; other names are ignored); a hint for loaders that know or
+  // estimate their sizes. Reserving never changes results.
   void Reserve(std::string_view table, size_t n);
 
   // ---- Restoring and merging (store/, before Freeze) ----

@@ -102,6 +102,7 @@ class CsvRecordSource : public RecordSource {
   int64_t row() const override { return stream_->row(); }
   std::span<const baton_str> fields() const override { return stream_->fields(); }
   const std::string& row_error() const override { return stream_->row_error(); }
+  bool NextKeepsFields() const override { return stream_->next_keeps_fields(); }
   uint64_t size() const override { return reader_.file_size(); }
   uint64_t consumed() const override { return stream_->bytes_consumed(); }
   uint64_t blocks_read() const override {
@@ -131,6 +132,21 @@ Error CsvSourceFactory::Open(const Entry& e, bool header_only,
 }
 
 namespace {
+
+// Rows handed to the sink per call of rows (the reader's batches hold 4,096).
+constexpr size_t kRowsPerCall = 1024;
+// Records read before the row count of a file is estimated for reserve.
+constexpr int64_t kRowsBeforeEstimate = 1024;
+
+// Whether the host's sink has the 1.1 members (a 1.0 host's ends at note).
+bool SinkHasRows(const baton_sink* sink) {
+  return sink->struct_size >= offsetof(baton_sink, rows) + sizeof(sink->rows) &&
+         sink->rows != nullptr;
+}
+bool SinkHasReserve(const baton_sink* sink) {
+  return sink->struct_size >= offsetof(baton_sink, reserve) + sizeof(sink->reserve) &&
+         sink->reserve != nullptr;
+}
 
 // Where each mapped column is in one file.
 struct Plan {
@@ -353,6 +369,25 @@ Error Loader::Load(const Entry& e) {
 
   const bool skip = Mode(e) == OnError::kSkip;
   int64_t rows_read = 0, rows_rejected = 0, rows_unmodified = 0;
+
+  // Rows wait here, row-major, for one call of the sink's rows (1.1 hosts):
+  // consecutive rows of one reader batch, so their views stay valid. A
+  // rejecting load (on_error = "skip") needs to know which row failed, so
+  // it passes rows one by one.
+  const bool batched = !skip && SinkHasRows(sink_);
+  const size_t width = values.size();
+  std::vector<baton_str> pending(batched ? kRowsPerCall * width : 0);
+  size_t pending_rows = 0;
+  int64_t pending_first = 0;
+  auto flush = [&]() -> Error {
+    if (pending_rows == 0) return Error::Ok();
+    const int code = sink_->rows(sink_->self, batch, pending_first, pending_rows,
+                                 pending.data());
+    pending_rows = 0;
+    if (code != BATON_OK) return Error::Make(code, SinkError());
+    return Error::Ok();
+  };
+  bool estimated = !SinkHasReserve(sink_);
   bool rejects_open = false;
   size_t rejects_handle = 0;
   std::string rejects_path;
@@ -376,10 +411,18 @@ Error Loader::Load(const Entry& e) {
   // every call to the host.
   records.Start();
   for (;;) {
+    if (pending_rows > 0 && (pending_rows == kRowsPerCall || !records.NextKeepsFields()))
+      BATON_CSV_RETURN_IF_ERROR(flush());
     bool has_record = false;
-    BATON_CSV_RETURN_IF_ERROR(records.Next(&has_record));
+    Error next = records.Next(&has_record);
+    if (!next.ok()) {
+      // The rows before a reading error are added first, as one by one.
+      BATON_CSV_RETURN_IF_ERROR(flush());
+      return next;
+    }
     if (!has_record) break;
     if (records.blocks_read() != blocks_seen) {
+      BATON_CSV_RETURN_IF_ERROR(flush());
       blocks_seen = records.blocks_read();
       if (Cancelled(name, records.consumed()))
         return Error::Make(BATON_CANCELLED, "cancelled while reading " + name +
@@ -387,11 +430,16 @@ Error Loader::Load(const Entry& e) {
                                                 std::to_string(records.row()) + ")");
     }
     const std::span<const baton_str> fields = records.fields();
-    std::string bad = records.row_error();
+    // Copied only for a record that has a problem: most have none.
+    std::string bad;
+    if (!records.row_error().empty()) bad = records.row_error();
     if (bad.empty() && !filter_columns.empty()) bad = cell_error(filter_columns);
     if (!bad.empty()) {
       ++rows_read;
-      if (!skip) return Error::Make(BATON_PARSE_ERROR, bad);
+      if (!skip) {
+        BATON_CSV_RETURN_IF_ERROR(flush());
+        return Error::Make(BATON_PARSE_ERROR, bad);
+      }
       BATON_CSV_RETURN_IF_ERROR(reject(bad));
       continue;
     }
@@ -421,10 +469,42 @@ Error Loader::Load(const Entry& e) {
     if (!field_columns.empty()) {
       bad = cell_error(field_columns);
       if (!bad.empty()) {
-        if (!skip) return Error::Make(BATON_PARSE_ERROR, bad);
+        if (!skip) {
+          BATON_CSV_RETURN_IF_ERROR(flush());
+          return Error::Make(BATON_PARSE_ERROR, bad);
+        }
         BATON_CSV_RETURN_IF_ERROR(reject(bad));
         continue;
       }
+    }
+    if (!estimated && rows_read >= kRowsBeforeEstimate) {
+      // Size the table once from the average record so far, with a margin:
+      // falling short by one row would double every column again.
+      estimated = true;
+      const uint64_t consumed = records.consumed();
+      const uint64_t size = records.size();
+      if (consumed > 0 && size > consumed) {
+        const double per_byte =
+            static_cast<double>(rows_read) / static_cast<double>(consumed);
+        const double more = per_byte * static_cast<double>(size - consumed);
+        const int64_t expected =
+            static_cast<int64_t>(std::min(more * 1.0625 + 1024.0, 4.0e9));
+        rc = sink_->reserve(sink_->self, batch, expected);
+        if (rc != BATON_OK) return Error::Make(rc, SinkError());
+      }
+    }
+    if (batched) {
+      if (pending_rows > 0 &&
+          records.row() != pending_first + static_cast<int64_t>(pending_rows))
+        BATON_CSV_RETURN_IF_ERROR(flush());
+      if (pending_rows == 0) pending_first = records.row();
+      baton_str* out = pending.data() + pending_rows * width;
+      for (size_t i = 0; i < width; ++i)
+        out[i] = plan.field_column[i] >= 0
+                     ? fields[static_cast<size_t>(plan.field_column[i])]
+                     : values[i];
+      ++pending_rows;
+      continue;
     }
     for (size_t i = 0; i < values.size(); ++i)
       if (plan.field_column[i] >= 0) values[i] = fields[plan.field_column[i]];
@@ -435,6 +515,7 @@ Error Loader::Load(const Entry& e) {
       BATON_CSV_RETURN_IF_ERROR(reject(SinkError()));
     }
   }
+  BATON_CSV_RETURN_IF_ERROR(flush());
   rc = sink_->close(sink_->self, batch, rows_read, rows_rejected,
                     rows_rejected ? rejects_path.c_str() : nullptr);
   if (rc != BATON_OK) return Error::Make(rc, SinkError());

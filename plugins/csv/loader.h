@@ -94,6 +94,12 @@ class RecordSource {
   virtual int64_t row() const = 0;
   virtual std::span<const baton_str> fields() const = 0;
   virtual const std::string& row_error() const = 0;
+  // True when the next call to Next leaves the fields of the current record
+  // (and of the records before it whose fields are still valid) valid, so a
+  // caller may hold the fields of several records and hand them to the sink
+  // together, calling Next with held fields only while this is true. A
+  // source that cannot say returns false: each record is passed at once.
+  virtual bool NextKeepsFields() const { return false; }
   // True when CellError may say something (spreadsheet error cells).
   virtual bool may_have_cell_errors() const { return false; }
   // Why the current record's cell in `column` holds no value (an error cell

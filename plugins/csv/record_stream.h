@@ -17,7 +17,8 @@
 // Ownership and threads: the stream borrows the reader (which must be open
 // and outlive it) and is used by one thread. The worker touches only the
 // reader and the batches in the queue, never the host. The views of fields()
-// stay valid until the next call to Next() or the stream's destruction.
+// stay valid until the next call to Next() or the stream's destruction, and
+// longer while next_keeps_fields() says so.
 // Destroying the stream stops the worker and waits for it, so a caller may
 // return at any record (an error, a cancel).
 #ifndef BATON_PLUGINS_CSV_RECORD_STREAM_H_
@@ -63,6 +64,12 @@ class RecordStream {
   int64_t row() const { return row_; }
   std::span<const baton_str> fields() const { return fields_; }
   const std::string& row_error() const { return row_error_; }
+  // True when the next Next() keeps the current fields() (and the earlier
+  // records' fields of the same batch) valid: the current record is not the
+  // last of its batch, so that batch is not handed back to the worker yet.
+  bool next_keeps_fields() const {
+    return current_ != nullptr && next_record_ < current_->size();
+  }
   uint64_t bytes_consumed() const { return bytes_consumed_; }
   uint64_t blocks_read() const { return blocks_read_; }
   // True when a worker thread reads the records.

@@ -6,12 +6,24 @@
  *   "open"      returns success but leaves a batch open
  *   "miscount"  closes a batch with counts that do not add up
  *   "badrow"    pushes a row with a bad date; the sink's message is passed on
+ *   "batched"   (1.1) "ok"'s rows through reserve and one call of rows
+ *   "batchbad"  (1.1) three rows through rows, the second with a bad date
+ * Built with FIXTURE_ABI_1_0 it is "fixture10", a plugin built before 1.1:
+ * it says abi_minor 0 and never touches the sink's 1.1 members.
  * Its write() records the table's shape in the file named by the location.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "baton/connector.h"
+
+#ifdef FIXTURE_ABI_1_0
+#define FIXTURE_NAME "fixture10"
+#define FIXTURE_MINOR 0
+#else
+#define FIXTURE_NAME "fixture"
+#define FIXTURE_MINOR BATON_CONNECTOR_ABI_MINOR
+#endif
 
 static baton_str S(const char* s) {
   baton_str r;
@@ -62,6 +74,24 @@ static int Read(const baton_host* host, const char* location, const baton_kv* op
     if (rc) return Fail(host, rc, sink->last_error(sink->self));
     return BATON_OK;
   }
+#ifndef FIXTURE_ABI_1_0
+  if (strcmp(location, "batched") == 0 || strcmp(location, "batchbad") == 0) {
+    const int bad = strcmp(location, "batchbad") == 0;
+    baton_str rows[9];
+    if (sink->struct_size < offsetof(baton_sink, rows) + sizeof(sink->rows))
+      return Fail(host, BATON_UNSUPPORTED, "fixture: the host's sink has no rows");
+    rc = sink->reserve(sink->self, batch, 3);
+    if (rc) return Fail(host, rc, sink->last_error(sink->self));
+    rows[0] = S("a"), rows[1] = S("mql"), rows[2] = S("2024-03-01T09:00:00Z");
+    rows[3] = S("b"), rows[4] = S("mql"), rows[5] = S(bad ? "31/12/2024" : "2024-03-01");
+    rows[6] = S("c"), rows[7] = S("won"), rows[8] = S("2024-03-01T09:00:00Z");
+    rc = sink->rows(sink->self, batch, 2, 3, rows);
+    if (rc) return Fail(host, rc, sink->last_error(sink->self));
+    rc = sink->close(sink->self, batch, 3, 0, NULL);
+    if (rc) return Fail(host, rc, sink->last_error(sink->self));
+    return BATON_OK;
+  }
+#endif
   if (strcmp(location, "miscount") == 0) {
     rc = sink->close(sink->self, batch, 5, 0, NULL);
     if (rc) return Fail(host, rc, sink->last_error(sink->self));
@@ -85,8 +115,8 @@ static int Write(const baton_host* host, const char* location, const baton_kv* o
 static int Probe(const char* location) { return strcmp(location, "ok") == 0 ? 10 : 0; }
 
 static const baton_connector kDescriptor = {
-    sizeof(baton_connector), BATON_CONNECTOR_ABI_MAJOR, BATON_CONNECTOR_ABI_MINOR,
-    "fixture", "0.1.0", "test connector for the plugin host", Probe, Read, Write};
+    sizeof(baton_connector), BATON_CONNECTOR_ABI_MAJOR, FIXTURE_MINOR,
+    FIXTURE_NAME, "0.1.0", "test connector for the plugin host", Probe, Read, Write};
 
 BATON_CONNECTOR_EXPORT const baton_connector* baton_connector_entry(void) {
   return &kDescriptor;

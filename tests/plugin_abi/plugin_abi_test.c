@@ -40,11 +40,11 @@ int main(int argc, char** argv) {
 
   snprintf(path, sizeof path, "%s/broken_major.so", dir);
   CHECK(baton_plugin_load(path) == BATON_PLUGIN_ERROR);
-  CHECK(Has("broken_major.so") && Has("2.0") && Has("1.0") && Has("major"));
+  CHECK(Has("broken_major.so") && Has("2.0") && Has("1.1") && Has("major"));
 
   snprintf(path, sizeof path, "%s/broken_minor.so", dir);
   CHECK(baton_plugin_load(path) == BATON_PLUGIN_ERROR);
-  CHECK(Has("broken_minor.so") && Has("1.99") && Has("1.0") && Has("newer"));
+  CHECK(Has("broken_minor.so") && Has("1.99") && Has("1.1") && Has("newer"));
 
   snprintf(path, sizeof path, "%s/broken_null.so", dir);
   CHECK(baton_plugin_load(path) == BATON_PLUGIN_ERROR);
@@ -126,6 +126,46 @@ int main(int argc, char** argv) {
   CHECK(baton_workspace_load(ws, "fixture:badrow", NULL) == BATON_PARSE_ERROR);
   CHECK(Has("fixture.txt:2") && Has("column \"when\"") && Has("31/12/2024"));
   baton_workspace_free(ws);
+
+  /* 1.1: reserve and rows. The three rows of "ok" in one call. */
+  baton_workspace_new(&ws);
+  CHECK(baton_workspace_load(ws, "fixture:batched", NULL) == BATON_OK);
+  CHECK(baton_workspace_row_count(ws, "stages", &n) == BATON_OK && n == 3);
+  CHECK(baton_workspace_row_count(ws, "people", &n) == BATON_OK && n == 3);
+  baton_workspace_free(ws);
+  /* The second of rows 2-4 is bad: its row and column are named. */
+  baton_workspace_new(&ws);
+  CHECK(baton_workspace_load(ws, "fixture:batchbad", NULL) == BATON_PARSE_ERROR);
+  CHECK(Has("fixture.txt:3") && Has("column \"when\"") && Has("31/12/2024"));
+  baton_workspace_free(ws);
+
+  /* A plugin built against 1.0 (abi_minor 0, no use of reserve or rows)
+   * still loads and reads. */
+  snprintf(path, sizeof path, "%s/fixture10_connector.so", dir);
+  CHECK(baton_plugin_load(path) == BATON_OK);
+  baton_workspace_new(&ws);
+  CHECK(baton_workspace_load(ws, "fixture10:ok", NULL) == BATON_OK);
+  CHECK(baton_workspace_row_count(ws, "stages", &n) == BATON_OK && n == 3);
+  CHECK(baton_workspace_row_count(ws, "people", &n) == BATON_OK && n == 3);
+  baton_workspace_free(ws);
+  CHECK(baton_plugins(&t) == BATON_OK);
+  if (t) {
+    size_t rows = 0, r, c, cols = 0;
+    const char* s;
+    int found = 0;
+    baton_table_num_rows(t, &rows);
+    baton_table_num_columns(t, &cols);
+    for (r = 0; r < rows; ++r) {
+      baton_table_get_string(t, 0, r, &s, NULL);
+      if (strcmp(s, "fixture10") != 0) continue;
+      for (c = 1; c < cols; ++c)
+        if (baton_table_get_string(t, c, r, &s, NULL) == BATON_OK && strcmp(s, "1.0") == 0)
+          found = 1;
+    }
+    CHECK(found); /* listed with ABI 1.0 */
+    baton_table_free(t);
+    t = NULL;
+  }
 
   baton_workspace_new(&ws);
   baton_workspace_set_progress(ws, Cancel, NULL);

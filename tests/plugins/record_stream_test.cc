@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace baton::csv {
@@ -176,6 +178,56 @@ TEST_F(RecordStreamTest, StoppingEarlyStopsTheWorker) {
       EXPECT_EQ(stream.row(), i + 2);
       EXPECT_EQ(std::string(stream.fields()[0].data, stream.fields()[0].size),
                 std::to_string(i));
+    }
+  }
+}
+
+// The loader holds the fields of several records and hands them to the sink
+// together while next_keeps_fields() says the views survive the next Next():
+// the held views must still read the records' values when it stops saying
+// so, in every mode (with one batch in the queue the worker refills a batch
+// as soon as it is given back).
+TEST_F(RecordStreamTest, HeldFieldsStayValidWhileNextKeepsThem) {
+  std::string content = "id,note\n";
+  for (int i = 0; i < 500; ++i) content += std::to_string(i) + ",note " + std::to_string(i) + "\n";
+  Put(content);
+  std::vector<Seen> want;
+  ASSERT_TRUE(ReadDirect(&want).ok());
+  ASSERT_EQ(want.size(), 500u);
+  for (const RecordStreamOptions& o : AllModes()) {
+    CsvReader reader;
+    ASSERT_TRUE(reader.Open(path_, "f.csv", Small()).ok());
+    RecordStream stream(&reader, o);
+    std::vector<std::pair<size_t, std::vector<baton_str>>> held;  // (record, views)
+    size_t record = 0, longest = 0;
+    auto check_held = [&]() {
+      for (const auto& [r, views] : held) {
+        std::vector<std::string> text;
+        for (const baton_str& v : views) text.emplace_back(v.data, v.size);
+        ASSERT_EQ(text, want[r].fields) << "record " << r << ", batch_records "
+                                        << o.batch_records << ", thread " << o.use_thread;
+      }
+      longest = std::max(longest, held.size());
+      held.clear();
+    };
+    for (;;) {
+      if (!held.empty() && !stream.next_keeps_fields()) check_held();
+      bool has = false;
+      ASSERT_TRUE(stream.Next(&has).ok());
+      if (!has) break;
+      held.emplace_back(record++, std::vector<baton_str>(stream.fields().begin(),
+                                                         stream.fields().end()));
+    }
+    check_held();
+    EXPECT_EQ(record, 500u);
+    // A run never outlasts a batch: at most batch_records records (3 records
+    // or 10 bytes: at most 2 of these records of 8 to 15 bytes).
+    if (o.batch_records == 1) {
+      EXPECT_EQ(longest, 1u);
+    } else if (o.batch_records == 3) {
+      EXPECT_LE(longest, 2u);
+    } else {
+      EXPECT_GT(longest, 100u);
     }
   }
 }

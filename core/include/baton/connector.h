@@ -30,7 +30,7 @@
  *  6. Thread safety: the host calls read/write from one thread at a time per
  *     call; a connector must not keep global mutable state between calls.
  *
- * Since: 1.0
+ * Since: 1.0; baton_sink.reserve and baton_sink.rows since 1.1.
  */
 #ifndef BATON_CONNECTOR_H_
 #define BATON_CONNECTOR_H_
@@ -43,7 +43,7 @@ extern "C" {
 #endif
 
 #define BATON_CONNECTOR_ABI_MAJOR 1
-#define BATON_CONNECTOR_ABI_MINOR 0
+#define BATON_CONNECTOR_ABI_MINOR 1
 #define BATON_CONNECTOR_ENTRY_SYMBOL "baton_connector_entry"
 
 #ifndef BATON_STATUS_DEFINED
@@ -151,6 +151,30 @@ typedef struct baton_sink {
   const char* (*last_error)(void* self);
   /* A note for the user (e.g. which defaults were applied). */
   void (*note)(void* self, const char* message);
+
+  /* ---- Since: 1.1. Use these only when struct_size covers them (a 1.0
+   * host's sink ends at note); row and the others above always work. ---- */
+
+  /* A hint: the batch will bring about `expected_rows` more rows (an
+   * estimate, e.g. file size / average record length), so the host can size
+   * its columns once instead of growing them as rows arrive. Rows beyond
+   * the estimate are still taken; a batch may call it again. Fails only on
+   * a batch that is not open (BATON_INVALID_ARGUMENT) or a negative count. */
+  int (*reserve)(void* self, uint32_t batch, int64_t expected_rows);
+  /* Adds num_rows rows at once: values is row-major, num_rows x num_fields
+   * (num_fields = the values one call of row takes: the batch's fields
+   * except a paths batch's "separator"), and row k has the file row number
+   * first_row_number + k, so a connector passes consecutive rows only;
+   * num_rows 0 does nothing. Rows are added in order exactly as num_rows
+   * calls of row would add them. On the first row that cannot be added it
+   * stops and returns that row's status (BATON_PARSE_ERROR for a value that
+   * cannot be read); last_error then says "file:row: column "name": what is
+   * wrong" for that row, the rows before it were added, that row and the
+   * rows after it were not. A connector that must go on past a bad row
+   * (skipping or rejecting it) learns its number from nothing but the
+   * message, so it should use row for such loads. */
+  int (*rows)(void* self, uint32_t batch, int64_t first_row_number,
+              size_t num_rows, const baton_str* values);
 } baton_sink;
 
 /* Column types of a result table passed to write. */
