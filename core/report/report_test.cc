@@ -1,7 +1,6 @@
 #include "report/report.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "report/html.h"
+#include "report/report_test_support.h"
 
 namespace baton {
 namespace {
@@ -29,11 +29,7 @@ std::string ReadAll(const fs::path& path) {
 }
 
 fs::path TempDir(const std::string& name) {
-  fs::path p = fs::temp_directory_path() /
-               ("baton_report_test_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
+  return report_test::TempDir("baton_report_test", name);
 }
 
 size_t FilesIn(const fs::path& dir) {
@@ -52,26 +48,8 @@ size_t FilesIn(const fs::path& dir) {
 //   p8  <b>&"x"  mql +6d
 //   p9, p10  <b>&"x"  -
 void BuildWorkspace(Workspace* ws) {
-  const int64_t t0 = DaysFromCivil(2025, 1, 1) * kMillisPerDay;
-  const std::vector<std::vector<int>> days = {
-      {0, 1, 2, 3, 4, 5}, {0, 2, 3, 4}, {0, 3, 4}, {0, 4}, {0}, {0},
-      {0, 5, 6, 7, -1, 9}, {0, 6}, {0}, {0}};
-  const char* const stages[] = {"inquiry", "mql", "sal", "sql", "opportunity", "won"};
-  for (size_t i = 0; i < days.size(); ++i) {
-    const std::string id = "p" + std::to_string(i + 1);
-    PersonRow person;
-    person.person_id = id;
-    person.source = i < 6 ? "web" : kOdd;
-    ASSERT_TRUE(ws->AddPerson(person).ok());
-    for (size_t s = 0; s < days[i].size(); ++s) {
-      if (days[i][s] < 0) continue;
-      StageRow row;
-      row.person_id = id;
-      row.stage = ws->stage_map().CodeOf(stages[s]);
-      row.at = t0 + days[i][s] * kMillisPerDay;
-      ASSERT_TRUE(ws->AddStage(row).ok());
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(report_test::AddTenPersonFunnel(
+      ws, {"web", "web", "web", "web", "web", "web", kOdd, kOdd, kOdd, kOdd}));
   ws->AddNote("3 rows of <stages.csv> & co. had no reason");
   LoadStat load;
   load.connector = "csv";

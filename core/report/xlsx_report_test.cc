@@ -1,7 +1,6 @@
 #include "report/xlsx_report.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <zip.h>
 
 #include <cmath>
@@ -14,6 +13,7 @@
 
 #include "funnel/funnel.h"
 #include "model/timestamp.h"
+#include "report/report_test_support.h"
 #include "table/table.h"
 
 namespace baton {
@@ -22,11 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path TempDir(const std::string& name) {
-  fs::path p = fs::temp_directory_path() /
-               ("baton_xlsx_report_test_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
+  return report_test::TempDir("baton_xlsx_report_test", name);
 }
 
 // The parts of a written workbook (an xlsx file is a zip of XML parts).
@@ -142,26 +138,9 @@ std::string CellRef(size_t row, size_t col) {  // zero-based; col < 26
 // p7 web on day 1. Deals: p1 won 1,000 (kim), p7 won 500 (lee), p2 open
 // 300 (kim). Spend: ads 200, web 100.
 void BuildWorkspace(Workspace* ws) {
-  const int64_t t0 = DaysFromCivil(2025, 1, 1) * kMillisPerDay;
-  const std::vector<std::vector<int>> days = {
-      {0, 1, 2, 3, 4, 5}, {0, 2, 3, 4}, {0, 3, 4}, {0, 4}, {0}, {0},
-      {0, 5, 6, 7, -1, 9}, {0, 6}, {0}, {0}};
-  const char* const stages[] = {"inquiry", "mql", "sal", "sql", "opportunity", "won"};
-  for (size_t i = 0; i < days.size(); ++i) {
-    const std::string id = "p" + std::to_string(i + 1);
-    PersonRow person;
-    person.person_id = id;
-    person.source = i < 2 ? "ads" : "web";
-    ASSERT_TRUE(ws->AddPerson(person).ok());
-    for (size_t s = 0; s < days[i].size(); ++s) {
-      if (days[i][s] < 0) continue;
-      StageRow row;
-      row.person_id = id;
-      row.stage = ws->stage_map().CodeOf(stages[s]);
-      row.at = t0 + days[i][s] * kMillisPerDay;
-      ASSERT_TRUE(ws->AddStage(row).ok());
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(report_test::AddTenPersonFunnel(
+      ws, {"ads", "ads", "web", "web", "web", "web", "web", "web", "web", "web"}));
+  const int64_t t0 = report_test::FunnelStart();
   TouchRow t;
   t.person_id = "p1";
   t.at = t0;

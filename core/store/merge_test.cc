@@ -4,16 +4,13 @@
 
 #include <algorithm>
 
+#include "store/store_test_support.h"
 #include "store/workspace_file.h"
 
 namespace baton {
 namespace {
 
-int64_t T(const char* text) {
-  int64_t t = kNoTime;
-  EXPECT_TRUE(ParseTimestamp(text, &t)) << text;
-  return t;
-}
+using store_test::T;
 
 std::string Label(const Workspace& ws, uint32_t code) { return std::string(ws.labels().Get(code)); }
 

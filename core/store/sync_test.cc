@@ -1,35 +1,17 @@
 #include "store/sync.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
+
+#include "common/temp_folder_test.h"
 
 namespace baton {
 namespace {
 
-class SyncTest : public ::testing::Test {
+class SyncTest : public TempFolderTest {
  protected:
-  void SetUp() override {
-    // ctest sets this; a direct run of the binary needs it too.
-    setenv("BATON_PLUGIN_PATH", BATON_PLUGIN_DIR, 0);
-    dir_ = std::filesystem::temp_directory_path() /
-           ("baton_sync_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  void Put(const std::string& name, const std::string& content) {
-    std::ofstream out(dir_ / name, std::ios::binary);
-    out << content;
-  }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
   std::vector<std::string> PersonIds(const Workspace& ws) const {
     std::vector<std::string> ids;
     for (uint32_t p = 0; p < ws.num_people(); ++p)
@@ -38,13 +20,20 @@ class SyncTest : public ::testing::Test {
     return ids;
   }
 
+  // A sync of map.toml into ws.baton, both in the folder, with since=auto.
+  SyncRequest MapIntoWorkspaceFile() const {
+    SyncRequest r;
+    r.source = Path("map.toml");
+    r.into = Path("ws.baton");
+    r.since = "auto";
+    return r;
+  }
+
   bool HasNote(const Workspace& ws, const std::string& text) const {
     for (const std::string& n : ws.notes())
       if (n.find(text) != std::string::npos) return true;
     return false;
   }
-
-  std::filesystem::path dir_;
 };
 
 TEST_F(SyncTest, CsvSinceSkipsRowsModifiedBeforeItAndCountsThem) {
@@ -148,10 +137,7 @@ TEST_F(SyncTest, SyncTwiceFromACsvMappingAddsOnlyWhatChanged) {
       "modified_at = \"updated\"\n"
       "[[touches]]\nfile = \"touches.csv\"\nperson_id = \"id\"\nat = \"at\"\n"
       "channel = \"channel\"\nmodified_at = \"updated\"\n");
-  SyncRequest r;
-  r.source = Path("map.toml");
-  r.into = Path("ws.baton");
-  r.since = "auto";
+  SyncRequest r = MapIntoWorkspaceFile();
   Result<SyncResult> first = Sync(r);
   ASSERT_TRUE(first.ok()) << first.status().message();
   EXPECT_TRUE(first->created);
@@ -207,10 +193,7 @@ TEST_F(SyncTest, AutoSinceUsesTheMarkSavedForTheSource) {
   Put("people.csv", "id,updated\np1,2024-01-10\n");
   Put("map.toml",
       "[[people]]\nfile = \"people.csv\"\nperson_id = \"id\"\nmodified_at = \"updated\"\n");
-  SyncRequest r;
-  r.source = Path("map.toml");
-  r.into = Path("ws.baton");
-  r.since = "auto";
+  SyncRequest r = MapIntoWorkspaceFile();
   Result<SyncResult> first = Sync(r);
   ASSERT_TRUE(first.ok()) << first.status().message();
   Result<SyncResult> second = Sync(r);

@@ -1,24 +1,19 @@
 #include "store/workspace_file.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
+#include "common/temp_folder_test.h"
 #include "funnel/funnel.h"
 #include "plugin_host/plugin_host.h"
 #include "sample/sample.h"
+#include "store/store_test_support.h"
 
 namespace baton {
 namespace {
 
-int64_t T(const char* text) {
-  int64_t t = kNoTime;
-  EXPECT_TRUE(ParseTimestamp(text, &t)) << text;
-  return t;
-}
+using store_test::T;
 
 // Two people, a third named only by a touch, every table non-empty.
 void FillSmall(Workspace* ws) {
@@ -107,19 +102,7 @@ std::string FunnelCsv(const Workspace& ws) {
   return csv.ok() ? *csv : "";
 }
 
-class WorkspaceFileTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    setenv("BATON_PLUGIN_PATH", BATON_PLUGIN_DIR, 0);
-    dir_ = std::filesystem::temp_directory_path() /
-           ("baton_store_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
-};
+class WorkspaceFileTest : public TempFolderTest {};
 
 TEST_F(WorkspaceFileTest, SmallWorkspaceRoundTripKeepsEveryTable) {
   Workspace a;

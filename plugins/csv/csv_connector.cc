@@ -74,6 +74,7 @@
 #include "error.h"
 #include "loader.h"
 #include "mapping.h"
+#include "utc_time.h"
 
 namespace baton::csv {
 namespace {
@@ -119,20 +120,6 @@ Error ReadMapping(const HostServices& host, const char* location,
 
 // ---- write ----
 
-// Civil date of a day count since 1970-01-01 (proleptic Gregorian; the
-// era/day-of-era method of Howard Hinnant's public-domain date algorithms).
-void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d) {
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  *d = static_cast<unsigned>(doy - (153 * mp + 2) / 5 + 1);
-  *m = static_cast<unsigned>(mp < 10 ? mp + 3 : mp - 9);
-  *y = yoe + era * 400 + (*m <= 2 ? 1 : 0);
-}
-
 // "2024-01-15T10:22:33Z", with ".123" only when the milliseconds are not 0.
 void AppendTimestamp(std::string* out, int64_t millis) {
   constexpr int64_t kDay = 86400000;
@@ -143,16 +130,16 @@ void AppendTimestamp(std::string* out, int64_t millis) {
     --days;
   }
   int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
+  int m, d;
+  plugin_time::CivilFromDays(days, &y, &m, &d);
   const int64_t s = rem / 1000, ms = rem % 1000;
   char buf[64];
-  int n = ms ? std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+  int n = ms ? std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02lld:%02lld:%02lld.%03lldZ",
                              static_cast<long long>(y), m, d,
                              static_cast<long long>(s / 3600),
                              static_cast<long long>(s / 60 % 60),
                              static_cast<long long>(s % 60), static_cast<long long>(ms))
-             : std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
+             : std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02lld:%02lld:%02lldZ",
                              static_cast<long long>(y), m, d,
                              static_cast<long long>(s / 3600),
                              static_cast<long long>(s / 60 % 60),
@@ -259,33 +246,17 @@ int Probe(const char* location) {
 int Read(const baton_host* host, const char* location, const baton_kv* options,
          size_t num_options, const baton_sink* sink) {
   HostServices services(host);
-  try {
-    Error e = ReadMapping(services, location, options, num_options, sink);
-    if (!e.ok()) services.SetError(e.code, e.message.c_str());
-    return e.code;
-  } catch (const std::bad_alloc&) {
-    services.SetError(BATON_OUT_OF_MEMORY, "csv: out of memory while reading");
-    return BATON_OUT_OF_MEMORY;
-  } catch (...) {
-    services.SetError(BATON_INTERNAL, "csv: unexpected internal error while reading");
-    return BATON_INTERNAL;
-  }
+  return RunEntryPoint(services, "csv", "reading", [&] {
+    return ReadMapping(services, location, options, num_options, sink);
+  });
 }
 
 int Write(const baton_host* host, const char* location, const baton_kv* options,
           size_t num_options, const baton_table_view* table) {
   HostServices services(host);
-  try {
-    Error e = WriteTableCsv(services, location, options, num_options, table);
-    if (!e.ok()) services.SetError(e.code, e.message.c_str());
-    return e.code;
-  } catch (const std::bad_alloc&) {
-    services.SetError(BATON_OUT_OF_MEMORY, "csv: out of memory while writing");
-    return BATON_OUT_OF_MEMORY;
-  } catch (...) {
-    services.SetError(BATON_INTERNAL, "csv: unexpected internal error while writing");
-    return BATON_INTERNAL;
-  }
+  return RunEntryPoint(services, "csv", "writing", [&] {
+    return WriteTableCsv(services, location, options, num_options, table);
+  });
 }
 
 const baton_connector kConnector = {

@@ -8,6 +8,7 @@
 #ifndef BATON_PLUGINS_CSV_ERROR_H_
 #define BATON_PLUGINS_CSV_ERROR_H_
 
+#include <new>
 #include <string>
 #include <utility>
 
@@ -28,6 +29,34 @@ struct [[nodiscard]] Error {
     return e;
   }
 };
+
+// Runs a connector entry point's `body` (a callable returning Error) and turns
+// its outcome into the baton_status the entry point returns: a failed Error
+// goes to host.SetError with its message; std::bad_alloc becomes
+// BATON_OUT_OF_MEMORY "<connector>: out of memory while <verb>" and any other
+// exception BATON_INTERNAL "<connector>: unexpected internal error while
+// <verb>", so that no exception crosses the C ABI. `host` is any type with
+// SetError(int, const char*) (HostServices of loader.h); `verb` is "reading"
+// or "writing".
+template <typename Host, typename Body>
+int RunEntryPoint(const Host& host, const char* connector, const char* verb,
+                  Body&& body) {
+  try {
+    Error e = body();
+    if (!e.ok()) host.SetError(e.code, e.message.c_str());
+    return e.code;
+  } catch (const std::bad_alloc&) {
+    const std::string message =
+        std::string(connector) + ": out of memory while " + verb;
+    host.SetError(BATON_OUT_OF_MEMORY, message.c_str());
+    return BATON_OUT_OF_MEMORY;
+  } catch (...) {
+    const std::string message =
+        std::string(connector) + ": unexpected internal error while " + verb;
+    host.SetError(BATON_INTERNAL, message.c_str());
+    return BATON_INTERNAL;
+  }
+}
 
 }  // namespace baton::csv
 

@@ -47,6 +47,21 @@ inline int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
 
 }  // namespace detail
 
+// The civil date (proleptic Gregorian) of `days` since 1970-01-01, the
+// inverse of detail::DaysFromCivil: *m is 1..12 and *d 1..31. For connectors
+// that write UTC times back out (csv's writer, the API connectors' filters).
+inline void CivilFromDays(int64_t days, int64_t* y, int* m, int* d) {
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const int64_t doe = days - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 400 + (*m <= 2 ? 1 : 0);
+}
+
 // Parses `text` (surrounding spaces allowed) into UTC milliseconds; false
 // when it is not one of the accepted forms or names an impossible date.
 inline bool ParseUtcMillis(std::string_view text, int64_t* out) {

@@ -11,32 +11,15 @@
 #include <mutex>
 #include <thread>
 
+#include "ascii.h"
+
 namespace baton::http {
 namespace {
 
 constexpr const char* kRedacted = "[redacted]";
 
-std::string LowerAscii(std::string_view text) {
-  std::string out(text);
-  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-std::string Trim(std::string_view text) {
-  size_t b = 0, e = text.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
-  return std::string(text.substr(b, e - b));
-}
+using ascii::EqualsIgnoreCase;
+using ascii::Trim;
 
 std::string Seconds(double s) {
   char buf[32];
@@ -60,9 +43,9 @@ std::string HostOf(const std::string& url) {
   if (at != std::string::npos) authority = authority.substr(at + 1);
   if (!authority.empty() && authority[0] == '[') {
     size_t close = authority.find(']');
-    return close == std::string::npos ? "" : LowerAscii(authority.substr(1, close - 1));
+    return close == std::string::npos ? "" : ascii::Lower(authority.substr(1, close - 1));
   }
-  return LowerAscii(authority.substr(0, authority.find(':')));
+  return ascii::Lower(authority.substr(0, authority.find(':')));
 }
 
 bool ParseSeconds(const std::string& value, double* out) {
@@ -181,7 +164,7 @@ HttpResponse HttpClient::Send(const std::string& method, const std::string& url,
                               const HttpHeaders& headers, const std::string& body) {
   HttpResponse r;
   for (const auto& [k, v] : headers) {
-    const std::string name = LowerAscii(k);
+    const std::string name = ascii::Lower(k);
     if (name.find("token") != std::string::npos || name.find("key") != std::string::npos ||
         name.find("secret") != std::string::npos)
       seen_secrets_.push_back(v);
@@ -379,7 +362,7 @@ int SetHttpOption(const std::string& key, const std::string& value,
     return 1;
   }
   if (key == "insecure_http_for_tests") {
-    const std::string v = LowerAscii(Trim(value));
+    const std::string v = ascii::Lower(Trim(value));
     if (v == "1" || v == "true" || v == "yes") {
       options->allow_insecure_http = true;
     } else if (v == "0" || v == "false" || v == "no") {
@@ -399,7 +382,7 @@ const char* HttpOptionNames() {
 }
 
 int CheckUrl(const std::string& url, const HttpOptions& options, std::string* error) {
-  const std::string lower = LowerAscii(url.substr(0, 8));
+  const std::string lower = ascii::Lower(url.substr(0, 8));
   if (lower.rfind("https://", 0) == 0) {
     if (HostOf(url).empty()) {
       *error = "\"" + url + "\" has no host; expected https://HOST[/PATH]";

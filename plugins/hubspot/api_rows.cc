@@ -4,20 +4,10 @@
 #include <cstdlib>
 #include <utility>
 
+#include "utc_time.h"
+
 namespace baton::crm {
 namespace {
-
-void CivilFromDays(int64_t z, int* y, int* m, int* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  *y = static_cast<int>(yoe + era * 400 + (*m <= 2));
-}
 
 std::string Format(int64_t ms, char separator, bool zone) {
   int64_t days = ms / 86400000, rest = ms % 86400000;
@@ -25,8 +15,10 @@ std::string Format(int64_t ms, char separator, bool zone) {
     rest += 86400000;
     --days;
   }
-  int y, m, d;
-  CivilFromDays(days, &y, &m, &d);
+  int64_t year;
+  int m, d;
+  plugin_time::CivilFromDays(days, &year, &m, &d);
+  const int y = static_cast<int>(year);
   const int h = static_cast<int>(rest / 3600000),
             mi = static_cast<int>(rest / 60000 % 60),
             s = static_cast<int>(rest / 1000 % 60),
@@ -82,6 +74,46 @@ const nlohmann::json* JsonAt(const nlohmann::json* object,
 }
 
 std::string FormatIsoUtc(int64_t ms) { return Format(ms, 'T', true); }
+
+int Fail(const ApiRead& a, int code, const std::string& message) {
+  const std::string text = a.client ? a.client->Redact(message) : message;
+  a.host->set_error(a.host->self, code, text.c_str());
+  return code;
+}
+
+int SetSharedApiOption(const char* connector, const std::string& key,
+                       const std::string& value, ApiRead* a, std::string* error) {
+  const std::string name = connector;
+  const int http_rc = http::SetHttpOption(key, value, &a->http_options, error);
+  if (http_rc < 0) *error = name + ": " + *error;
+  if (http_rc != 0) return http_rc;
+  if (key == "since") {
+    if (value.empty()) return 1;
+    if (!plugin_time::ParseUtcMillis(value, &a->since_ms)) {
+      *error = name + ": option since=\"" + value +
+               "\" is not a time; use ISO 8601 such as 2024-03-01 or "
+               "2024-03-01T00:00:00Z";
+      return -1;
+    }
+    a->has_since = true;
+    return 1;
+  }
+  if (key.rfind("stage.", 0) == 0 && key.size() > 6) {
+    const baton_sink* sink = a->sink;
+    if (sink->map_stage(sink->self, key.c_str() + 6, value.c_str()) != BATON_OK) {
+      *error = name + ": option " + key + ": " + sink->last_error(sink->self);
+      return -1;
+    }
+    return 1;
+  }
+  return 0;
+}
+
+std::string PageProgress(const std::string& what, int page, int64_t records) {
+  return "page " + std::to_string(page) + " of " + what + ", after " +
+         std::to_string(records) + " records on " + std::to_string(page - 1) +
+         (page == 2 ? " page" : " pages");
+}
 
 RowBuffer::RowBuffer(std::string table, std::string file,
                      std::vector<std::string> fields,

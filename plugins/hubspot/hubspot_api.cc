@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "api_rows.h"
+#include "api_session.h"
 #include "http_client.h"
-#include "utc_time.h"
 
 namespace baton::crm {
 namespace {
@@ -36,23 +36,9 @@ constexpr const char* kV2Prefix = "hs_v2_date_entered_";
 constexpr const char* kV1Prefix = "hs_lifecyclestage_";
 constexpr const char* kV1Suffix = "_date";
 
-struct Api {
-  const baton_host* host = nullptr;
-  const baton_sink* sink = nullptr;
-  std::string base;
-  http::HttpOptions http_options;
-  http::HttpHeaders headers;
-  http::HttpClient* client = nullptr;
-  bool has_since = false;
-  int64_t since_ms = 0;
+struct Api : ApiRead {
   std::vector<std::string> custom_stages;
 };
-
-int Fail(const Api& a, int code, const std::string& message) {
-  const std::string text = a.client ? a.client->Redact(message) : message;
-  a.host->set_error(a.host->self, code, text.c_str());
-  return code;
-}
 
 std::string Join(const std::vector<std::string>& parts, const char* separator) {
   std::string out;
@@ -71,14 +57,6 @@ std::string ApiMessage(const std::string& body) {
   if (!category.empty())
     message = category + (message.empty() ? "" : ": " + message);
   return message;
-}
-
-// Where paging got to, for messages: "page 3 of contacts, after 200 records
-// on 2 pages".
-std::string Progress(const std::string& object, int page, int64_t records) {
-  return "page " + std::to_string(page) + " of " + object + ", after " +
-         std::to_string(records) + " records on " + std::to_string(page - 1) +
-         (page == 2 ? " page" : " pages");
 }
 
 // Turns a failed response into the connector's error.
@@ -115,7 +93,7 @@ int ReadObject(
   std::string after;
   int64_t records = 0;
   for (int page = 1;; ++page) {
-    const std::string where = Progress(object, page, records);
+    const std::string where = PageProgress(object, page, records);
     if (Cancelled(*a, "hubspot " + object + " page " + std::to_string(page)))
       return Fail(*a, BATON_CANCELLED, "hubspot: cancelled at " + where);
     http::HttpResponse r;
@@ -361,33 +339,16 @@ int ParseOptions(Api* a, const baton_kv* options, size_t num_options) {
     const std::string key = options[i].key ? options[i].key : "";
     const std::string value = options[i].value ? options[i].value : "";
     std::string error;
-    const int http_rc =
-        http::SetHttpOption(key, value, &a->http_options, &error);
-    if (http_rc < 0)
-      return Fail(*a, BATON_INVALID_ARGUMENT, "hubspot: " + error);
-    if (http_rc > 0) continue;
-    if (key == "since") {
-      if (value.empty()) continue;
-      if (!plugin_time::ParseUtcMillis(value, &a->since_ms))
-        return Fail(*a, BATON_INVALID_ARGUMENT,
-                    "hubspot: option since=\"" + value +
-                        "\" is not a time; use ISO 8601 such as 2024-03-01 or "
-                        "2024-03-01T00:00:00Z");
-      a->has_since = true;
-    } else if (key.rfind("stage.", 0) == 0 && key.size() > 6) {
-      if (a->sink->map_stage(a->sink->self, key.c_str() + 6, value.c_str()) !=
-          BATON_OK)
-        return Fail(*a, BATON_INVALID_ARGUMENT,
-                    "hubspot: option " + key + ": " +
-                        a->sink->last_error(a->sink->self));
-      a->custom_stages.push_back(key.substr(6));
-    } else {
+    const int shared = SetSharedApiOption("hubspot", key, value, a, &error);
+    if (shared < 0) return Fail(*a, BATON_INVALID_ARGUMENT, error);
+    if (shared == 0)
       return Fail(*a, BATON_INVALID_ARGUMENT,
                   "hubspot: unknown option \"" + key +
                       "\"; valid options for the HubSpot API are since, "
                       "stage.<value>, " +
                       http::HttpOptionNames());
-    }
+    // Custom lifecycle stages (numeric ids) get their entry dates requested.
+    if (key.rfind("stage.", 0) == 0) a->custom_stages.push_back(key.substr(6));
   }
   return BATON_OK;
 }
@@ -417,26 +378,20 @@ std::vector<std::string> ContactProperties(const Api& a) {
 }
 
 int Run(Api* a) {
-  const char* token = a->host->secret(a->host->self, kTokenVariable);
-  if (token == nullptr || *token == '\0')
-    return Fail(
-        *a, BATON_INVALID_ARGUMENT,
-        std::string("hubspot: no access token: set the environment variable ") +
-            kTokenVariable +
-            " to a HubSpot private app access token (scopes "
-            "crm.objects.contacts.read, crm.objects.deals.read)");
-  a->http_options.redact.push_back(token);
+  const http::ApiSessionSpec spec{
+      "hubspot", kTokenVariable,
+      std::string("hubspot: no access token: set the environment variable ") +
+          kTokenVariable +
+          " to a HubSpot private app access token (scopes "
+          "crm.objects.contacts.read, crm.objects.deals.read)"};
   const baton_host* host = a->host;
-  a->http_options.log = [host](int level, const std::string& message) {
-    const std::string text = "hubspot: " + message;
-    host->log(host->self, level, text.c_str());
-  };
-  std::string error;
-  int rc = http::CheckUrl(a->base, a->http_options, &error);
-  if (rc != BATON_OK) return Fail(*a, rc, "hubspot: " + error);
+  std::string token, error;
+  int rc = http::OpenApiSession(host, spec, a->base, &a->http_options, &token,
+                                &error);
+  if (rc != BATON_OK) return Fail(*a, rc, error);
   http::HttpClient client(a->http_options);
   a->client = &client;
-  a->headers = {{"Authorization", std::string("Bearer ") + token},
+  a->headers = {{"Authorization", "Bearer " + token},
                 {"Accept", "application/json"}};
   if (a->has_since) a->headers.push_back({"Content-Type", "application/json"});
 
@@ -510,19 +465,10 @@ int ReadHubspotApi(const baton_host* host, const std::string& base_url,
   a.sink = sink;
   a.base = base_url;
   while (!a.base.empty() && a.base.back() == '/') a.base.pop_back();
-  try {
+  return GuardApiRead(&a, "hubspot", [&] {
     BATON_API_TRY(ParseOptions(&a, options, num_options));
     return Run(&a);
-  } catch (const std::bad_alloc&) {
-    a.client = nullptr;
-    return Fail(a, BATON_OUT_OF_MEMORY,
-                "hubspot: out of memory reading " + a.base);
-  } catch (const std::exception& e) {
-    a.client = nullptr;
-    return Fail(
-        a, BATON_INTERNAL,
-        std::string("hubspot: unexpected error reading the API: ") + e.what());
-  }
+  });
 }
 
 }  // namespace baton::crm

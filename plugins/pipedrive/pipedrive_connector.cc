@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "api_rows.h"
+#include "api_session.h"
 #include "baton/connector.h"
 #include "http_client.h"
 #include "utc_time.h"
@@ -51,25 +52,11 @@ constexpr const char* kName = "pipedrive";
 constexpr const char* kTokenVariable = "PIPEDRIVE_API_TOKEN";
 constexpr int kPageSize = 500;
 
-struct Api {
-  const baton_host* host = nullptr;
-  const baton_sink* sink = nullptr;
-  std::string base;
-  http::HttpOptions http_options;
-  http::HttpHeaders headers;
-  http::HttpClient* client = nullptr;
+struct Api : ApiRead {
   bool v2 = true;
-  bool has_since = false;
-  int64_t since_ms = 0;
   std::string lead_stage = "mql";
   bool all_activities = false;
 };
-
-int Fail(const Api& a, int code, const std::string& message) {
-  const std::string text = a.client ? a.client->Redact(message) : message;
-  a.host->set_error(a.host->self, code, text.c_str());
-  return code;
-}
 
 void Note(const Api& a, const std::string& message) {
   a.sink->note(a.sink->self, message.c_str());
@@ -115,12 +102,6 @@ int FailResponse(const Api& a, const http::HttpResponse& r,
   return Fail(a, r.error == BATON_OK ? BATON_IO_ERROR : r.error, message);
 }
 
-std::string Where(const std::string& what, int page, int64_t records) {
-  return "page " + std::to_string(page) + " of " + what + ", after " +
-         std::to_string(records) + " records on " + std::to_string(page - 1) +
-         (page == 2 ? " page" : " pages");
-}
-
 // Reads every page of a list. `path` is the full path ("/api/v2/deals");
 // `params` the query without paging ("status=all_not_deleted"). Calls
 // `record` on each element of "data".
@@ -131,7 +112,7 @@ int ReadList(Api* a, const std::string& what, const std::string& path,
   int64_t start = 0;
   int64_t records = 0;
   for (int page = 1;; ++page) {
-    const std::string where = Where(what, page, records);
+    const std::string where = PageProgress(what, page, records);
     if (a->host->progress(a->host->self, -1.0, ("pipedrive " + where).c_str()))
       return Fail(*a, BATON_CANCELLED, "pipedrive: cancelled at " + where);
     std::string url = a->base + path + "?limit=" + std::to_string(kPageSize);
@@ -226,20 +207,10 @@ int ParseOptions(Api* a, const baton_kv* options, size_t num_options) {
     const std::string key = options[i].key ? options[i].key : "";
     const std::string value = options[i].value ? options[i].value : "";
     std::string error;
-    const int http_rc =
-        http::SetHttpOption(key, value, &a->http_options, &error);
-    if (http_rc < 0)
-      return Fail(*a, BATON_INVALID_ARGUMENT, "pipedrive: " + error);
-    if (http_rc > 0) continue;
-    if (key == "since") {
-      if (value.empty()) continue;
-      if (!plugin_time::ParseUtcMillis(value, &a->since_ms))
-        return Fail(*a, BATON_INVALID_ARGUMENT,
-                    "pipedrive: option since=\"" + value +
-                        "\" is not a time; use ISO 8601 such as 2024-03-01 or "
-                        "2024-03-01T00:00:00Z");
-      a->has_since = true;
-    } else if (key == "api") {
+    const int shared = SetSharedApiOption(kName, key, value, a, &error);
+    if (shared < 0) return Fail(*a, BATON_INVALID_ARGUMENT, error);
+    if (shared > 0) continue;
+    if (key == "api") {
       if (value != "v1" && value != "v2")
         return Fail(*a, BATON_INVALID_ARGUMENT,
                     "pipedrive: option api=\"" + value + "\" is not v1 or v2");
@@ -252,12 +223,6 @@ int ParseOptions(Api* a, const baton_kv* options, size_t num_options) {
                     "pipedrive: option activities=\"" + value +
                         "\" is not done or all");
       a->all_activities = value == "all";
-    } else if (key.rfind("stage.", 0) == 0 && key.size() > 6) {
-      if (a->sink->map_stage(a->sink->self, key.c_str() + 6, value.c_str()) !=
-          BATON_OK)
-        return Fail(*a, BATON_INVALID_ARGUMENT,
-                    "pipedrive: option " + key + ": " +
-                        a->sink->last_error(a->sink->self));
     } else {
       return Fail(
           *a, BATON_INVALID_ARGUMENT,
@@ -324,23 +289,17 @@ std::string Channel(const std::string& value) {
 }
 
 int Run(Api* a) {
-  const char* token = a->host->secret(a->host->self, kTokenVariable);
-  if (token == nullptr || *token == '\0')
-    return Fail(
-        *a, BATON_INVALID_ARGUMENT,
-        std::string("pipedrive: no API token: set the environment variable ") +
-            kTokenVariable +
-            " to your Pipedrive API token (Settings > Personal preferences > "
-            "API)");
-  a->http_options.redact.push_back(token);
+  const http::ApiSessionSpec spec{
+      kName, kTokenVariable,
+      std::string("pipedrive: no API token: set the environment variable ") +
+          kTokenVariable +
+          " to your Pipedrive API token (Settings > Personal preferences > "
+          "API)"};
   const baton_host* host = a->host;
-  a->http_options.log = [host](int level, const std::string& message) {
-    const std::string text = "pipedrive: " + message;
-    host->log(host->self, level, text.c_str());
-  };
-  std::string error;
-  int rc = http::CheckUrl(a->base, a->http_options, &error);
-  if (rc != BATON_OK) return Fail(*a, rc, "pipedrive: " + error);
+  std::string token, error;
+  int rc = http::OpenApiSession(host, spec, a->base, &a->http_options, &token,
+                                &error);
+  if (rc != BATON_OK) return Fail(*a, rc, error);
   http::HttpClient client(a->http_options);
   a->client = &client;
   a->headers = {{"x-api-token", token}, {"Accept", "application/json"}};
@@ -538,19 +497,10 @@ int Read(const baton_host* host, const char* location, const baton_kv* options,
         a, BATON_INVALID_ARGUMENT,
         "pipedrive: \"" + a.base +
             "\" is not a URL; use pipedrive+https://COMPANY.pipedrive.com");
-  try {
+  return GuardApiRead(&a, kName, [&] {
     BATON_API_TRY(ParseOptions(&a, options, num_options));
     return Run(&a);
-  } catch (const std::bad_alloc&) {
-    a.client = nullptr;
-    return Fail(a, BATON_OUT_OF_MEMORY,
-                "pipedrive: out of memory reading " + a.base);
-  } catch (const std::exception& e) {
-    a.client = nullptr;
-    return Fail(a, BATON_INTERNAL,
-                std::string("pipedrive: unexpected error reading the API: ") +
-                    e.what());
-  }
+  });
 }
 
 int Probe(const char* location) {

@@ -51,6 +51,7 @@
 #include "baton/connector.h"
 #include "export_file.h"
 #ifdef BATON_SALESFORCE_API
+#include "api_session.h"
 #include "salesforce_api.h"
 #endif
 #include "utc_time.h"
@@ -647,18 +648,17 @@ int ParseOptions(Context* c, const baton_kv* options, size_t num_options) {
 // hands them to the same mapping.
 int FetchApi(Context* c) {
 #ifdef BATON_SALESFORCE_API
-  const char* token = c->host->secret(c->host->self, "SALESFORCE_ACCESS_TOKEN");
-  if (!token || !*token)
-    return Fail(c, BATON_INVALID_ARGUMENT,
-                std::string(kName) + ": no access token for " + c->folder +
-                    ": set the environment variable SALESFORCE_ACCESS_TOKEN to an OAuth "
-                    "access token (or session id) of the org");
-  c->api_options.http.log = [c](int level, const std::string& message) {
-    c->host->log(c->host->self, level, (std::string(kName) + ": " + message).c_str());
-  };
+  const http::ApiSessionSpec spec{
+      kName, "SALESFORCE_ACCESS_TOKEN",
+      std::string(kName) + ": no access token for " + c->folder +
+          ": set the environment variable SALESFORCE_ACCESS_TOKEN to an OAuth "
+          "access token (or session id) of the org"};
+  std::string token, error;
+  int rc = http::OpenApiSession(c->host, spec, c->folder, &c->api_options.http, &token,
+                                &error);
+  if (rc != BATON_OK) return Fail(c, rc, error);
   std::vector<FetchedObject> objects;
-  std::string error;
-  int rc = FetchSalesforceObjects(
+  rc = FetchSalesforceObjects(
       c->folder, token, c->api_options,
       [c](double fraction, const std::string& what) {
         return c->host->progress(c->host->self, fraction * 0.8, what.c_str()) != 0;

@@ -3,7 +3,6 @@
 #include <zip.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <deque>
@@ -14,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "ascii.h"
 #include "baton/connector.h"
 #include "cell_text.h"
 #include "zip_xml.h"
@@ -29,15 +29,6 @@ constexpr size_t kMaxCellBytes = size_t{16} << 20;
 // few hundred bytes of XML can ask for 2^20 rows of 2^14 cells; real sheets
 // repeat identical rows a few times. Beyond this the sheet is refused.
 constexpr int64_t kMaxRepeatedCells = int64_t{64} << 20;
-
-bool SameIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 // A positive count or index from an attribute; `fallback` when absent,
 // malformed or below 1.
@@ -82,7 +73,7 @@ Error PickSheet(const std::string& workbook, const std::vector<std::string>& nam
       return Error::Ok();
     }
   for (size_t i = 0; i < names.size(); ++i)
-    if (SameIgnoringCase(names[i], wanted)) {
+    if (ascii::EqualsIgnoreCase(names[i], wanted)) {
       *index = i;
       return Error::Ok();
     }

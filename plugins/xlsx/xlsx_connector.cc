@@ -326,17 +326,9 @@ int Probe(const char* location) {
 int Read(const baton_host* host, const char* location, const baton_kv* options,
          size_t num_options, const baton_sink* sink) {
   HostServices services(host);
-  try {
-    Error e = ReadSource(services, location, options, num_options, sink);
-    if (!e.ok()) services.SetError(e.code, e.message.c_str());
-    return e.code;
-  } catch (const std::bad_alloc&) {
-    services.SetError(BATON_OUT_OF_MEMORY, "xlsx: out of memory while reading");
-    return BATON_OUT_OF_MEMORY;
-  } catch (...) {
-    services.SetError(BATON_INTERNAL, "xlsx: unexpected internal error while reading");
-    return BATON_INTERNAL;
-  }
+  return csv::RunEntryPoint(services, "xlsx", "reading", [&] {
+    return ReadSource(services, location, options, num_options, sink);
+  });
 }
 
 const baton_connector kConnector = {

@@ -1,20 +1,18 @@
 // Test fixture shared by the CRM connector tests: a fresh temporary export
-// folder per test, a Workspace to load it into, and readers that turn the
-// loaded tables into text a test can compare with a hand-written list.
+// folder per test (TempFolderTest: dir_, Put, Path), a Workspace to load it
+// into, and readers that turn the loaded tables into text a test can compare
+// with a hand-written list.
 #ifndef BATON_TESTS_CRM_CRM_FIXTURE_H_
 #define BATON_TESTS_CRM_CRM_FIXTURE_H_
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "common/temp_folder_test.h"
 #include "funnel/funnel.h"
 #include "model/timestamp.h"
 #include "model/workspace.h"
@@ -23,26 +21,8 @@
 
 namespace baton {
 
-class CrmExportTest : public ::testing::Test {
+class CrmExportTest : public TempFolderTest {
  protected:
-  void SetUp() override {
-    // ctest sets this; a direct run of the binary needs it too.
-    setenv("BATON_PLUGIN_PATH", BATON_PLUGIN_DIR, 0);
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("baton_crm_" + std::to_string(getpid()) + "_" +
-            info->test_suite_name() + "_" + info->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  // Writes `content` byte for byte (so cp1252 bytes stay as written).
-  void Put(const std::string& name, const std::string& content) {
-    std::ofstream out(dir_ / name, std::ios::binary);
-    out << content;
-  }
-
   Status Load(const std::string& connector,
               const std::map<std::string, std::string>& options = {}) {
     return LoadSource(&ws_, connector + ":" + dir_.string(), options, nullptr);
@@ -98,7 +78,6 @@ class CrmExportTest : public ::testing::Test {
     return false;
   }
 
-  std::filesystem::path dir_;
   Workspace ws_;
 };
 

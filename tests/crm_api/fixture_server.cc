@@ -3,23 +3,15 @@
 #include <httplib.h>
 
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
+#include "ascii.h"
+
 namespace baton::fixture {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 struct Route {
   std::string method;
@@ -60,7 +52,7 @@ FixtureResponse FixtureResponse::Status(
 
 std::string RecordedRequest::Header(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (EqualsIgnoreCase(k, name)) return v;
+    if (ascii::EqualsIgnoreCase(k, name)) return v;
   return "";
 }
 
@@ -180,12 +172,8 @@ std::string FixtureServer::base_url() const {
 
 void FixtureServer::On(const std::string& method, const std::string& path,
                        std::vector<FixtureResponse> responses) {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  Route r;
-  r.method = method;
-  r.path = path;
-  r.script = std::move(responses);
-  impl_->routes.push_back(std::move(r));
+  // An empty param matches any query.
+  OnParam(method, path, "", "", std::move(responses));
 }
 
 void FixtureServer::OnParam(const std::string& method, const std::string& path,

@@ -8,15 +8,13 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
-#include "crm_fixture.h"
-#include "fixture_server.h"
+#include "crm_api_fixture.h"
 #include "handoff/handoff.h"
 
 namespace baton {
 namespace {
 
 using fixture::FixtureResponse;
-using fixture::FixtureServer;
 
 constexpr const char* kToken = "pat-na1-11111111-2222-3333-4444-secret";
 constexpr const char* kContacts = "/crm/v3/objects/contacts";
@@ -101,19 +99,9 @@ const char* kDealsPage2 = R"({
   ]
 })";
 
-class HubspotApi : public CrmExportTest {
+class HubspotApi : public CrmApiTest {
  protected:
-  void SetUp() override {
-    CrmExportTest::SetUp();
-    std::string error;
-    ASSERT_TRUE(server_.Start(&error)) << error;
-    setenv("HUBSPOT_ACCESS_TOKEN", kToken, 1);
-  }
-  void TearDown() override {
-    server_.Stop();
-    unsetenv("HUBSPOT_ACCESS_TOKEN");
-    CrmExportTest::TearDown();
-  }
+  HubspotApi() : CrmApiTest("HUBSPOT_ACCESS_TOKEN", kToken) {}
 
   // The standard account; routes with an "after" are registered first so
   // the first page's route answers only requests without one.
@@ -129,18 +117,9 @@ class HubspotApi : public CrmExportTest {
   }
 
   Status LoadApi(std::map<std::string, std::string> options = {}) {
-    options.emplace("insecure_http_for_tests", "1");
     options.emplace("stage.98765432", "sal");
-    // Short waits keep retrying tests quick; Retry-After is still honoured.
-    options.emplace("retry_backoff", "0.05");
-    return LoadSource(&ws_, "hubspot+" + server_.base_url(), options, nullptr);
+    return LoadFromServer(&ws_, "hubspot", std::move(options));
   }
-
-  int64_t HandoffCell(const Table& t, const char* column) {
-    return t.column(static_cast<size_t>(t.ColumnIndex(column))).ints[0];
-  }
-
-  FixtureServer server_;
 };
 
 TEST_F(HubspotApi, FollowsPagingAndMapsContactsToPeople) {
@@ -233,10 +212,10 @@ TEST_F(HubspotApi, OriginalSourcesAreMarketingTouchesAndHandOffsAreUnworked) {
   // Hand-offs = MQL rows: 201 (03-05) and 202 (03-06). No sales touches, so
   // none is worked. 201's next row is sql (a later funnel stage: accepted)
   // and 201 reaches won; 202 has no next row.
-  EXPECT_EQ(HandoffCell(*t, "handed_off"), 2);
-  EXPECT_EQ(HandoffCell(*t, "worked"), 0);
-  EXPECT_EQ(HandoffCell(*t, "accepted"), 1);
-  EXPECT_EQ(HandoffCell(*t, "won"), 1);
+  EXPECT_EQ(FirstInt(*t, "handed_off"), 2);
+  EXPECT_EQ(FirstInt(*t, "worked"), 0);
+  EXPECT_EQ(FirstInt(*t, "accepted"), 1);
+  EXPECT_EQ(FirstInt(*t, "won"), 1);
 }
 
 TEST_F(HubspotApi, DealsCarryAmountsOutcomesAndFirstContact) {

@@ -8,15 +8,13 @@
 #include <cstdlib>
 #include <numeric>
 
-#include "crm_fixture.h"
-#include "fixture_server.h"
+#include "crm_api_fixture.h"
 #include "handoff/handoff.h"
 
 namespace baton {
 namespace {
 
 using fixture::FixtureResponse;
-using fixture::FixtureServer;
 
 constexpr const char* kToken = "0123456789abcdef-pipedrive-secret";
 
@@ -85,19 +83,9 @@ const char* kActivitiesV2 = R"({"success": true, "data": [
    "marked_as_done_time": "2024-03-04T11:00:00Z"}],
   "additional_data": {"next_cursor": null}})";
 
-class PipedriveApi : public CrmExportTest {
+class PipedriveApi : public CrmApiTest {
  protected:
-  void SetUp() override {
-    CrmExportTest::SetUp();
-    std::string error;
-    ASSERT_TRUE(server_.Start(&error)) << error;
-    setenv("PIPEDRIVE_API_TOKEN", kToken, 1);
-  }
-  void TearDown() override {
-    server_.Stop();
-    unsetenv("PIPEDRIVE_API_TOKEN");
-    CrmExportTest::TearDown();
-  }
+  PipedriveApi() : CrmApiTest("PIPEDRIVE_API_TOKEN", kToken) {}
 
   void ServeLeads() {
     server_.OnParam("GET", "/v1/leads", "start", "2",
@@ -118,20 +106,8 @@ class PipedriveApi : public CrmExportTest {
   }
 
   Status LoadApi(std::map<std::string, std::string> options = {}) {
-    options.emplace("insecure_http_for_tests", "1");
-    options.emplace("retry_backoff", "0.05");
-    return LoadSource(&ws_, "pipedrive+" + server_.base_url(), options,
-                      nullptr);
+    return LoadFromServer(&ws_, "pipedrive", std::move(options));
   }
-
-  static int64_t Int(const Table& t, const char* column) {
-    return t.column(static_cast<size_t>(t.ColumnIndex(column))).ints[0];
-  }
-  static double Float(const Table& t, const char* column) {
-    return t.column(static_cast<size_t>(t.ColumnIndex(column))).doubles[0];
-  }
-
-  FixtureServer server_;
 };
 
 TEST_F(PipedriveApi, FollowsCursorAndOffsetPagingWithTheTokenInAHeader) {
@@ -192,12 +168,12 @@ TEST_F(PipedriveApi,
   // Hand-offs: the three mql rows. Worked: 1 (call 2 h later), 2 (email 48
   // h later); within the 24 h SLA: 1 only. Median response (2 + 48) / 2 =
   // 25 h. Accepted: 1 and 2 (next row opportunity). Won: 1.
-  EXPECT_EQ(Int(*t, "handed_off"), 3);
-  EXPECT_EQ(Int(*t, "worked"), 2);
-  EXPECT_EQ(Int(*t, "within_sla"), 1);
-  EXPECT_DOUBLE_EQ(Float(*t, "response_median_hours"), 25.0);
-  EXPECT_EQ(Int(*t, "accepted"), 2);
-  EXPECT_EQ(Int(*t, "won"), 1);
+  EXPECT_EQ(FirstInt(*t, "handed_off"), 3);
+  EXPECT_EQ(FirstInt(*t, "worked"), 2);
+  EXPECT_EQ(FirstInt(*t, "within_sla"), 1);
+  EXPECT_DOUBLE_EQ(FirstFloat(*t, "response_median_hours"), 25.0);
+  EXPECT_EQ(FirstInt(*t, "accepted"), 2);
+  EXPECT_EQ(FirstInt(*t, "won"), 1);
 }
 
 TEST_F(PipedriveApi, DealsTakeStageNamesStatusAndCloseTimes) {

@@ -17,15 +17,13 @@
 #include <string>
 #include <vector>
 
-#include "crm_fixture.h"
-#include "fixture_server.h"
+#include "crm_api_fixture.h"
 #include "handoff/handoff.h"
 
 namespace baton {
 namespace {
 
 using fixture::FixtureResponse;
-using fixture::FixtureServer;
 using fixture::RecordedRequest;
 
 constexpr const char* kToken = "00DTEST0000001!AQ0AQTestAccessTokenValue42";
@@ -164,19 +162,9 @@ std::vector<SObject> LongestNameFirst(std::vector<SObject> org) {
   return org;
 }
 
-class SalesforceApi : public CrmExportTest {
+class SalesforceApi : public CrmApiTest {
  protected:
-  void SetUp() override {
-    CrmExportTest::SetUp();
-    std::string error;
-    ASSERT_TRUE(server_.Start(&error)) << error;
-    setenv("SALESFORCE_ACCESS_TOKEN", kToken, 1);
-  }
-  void TearDown() override {
-    unsetenv("SALESFORCE_ACCESS_TOKEN");
-    server_.Stop();
-    CrmExportTest::TearDown();
-  }
+  SalesforceApi() : CrmApiTest("SALESFORCE_ACCESS_TOKEN", kToken) {}
 
   // Every object answers its query in one page, except Lead: two pages of
   // two records, the second behind a nextRecordsUrl.
@@ -196,10 +184,8 @@ class SalesforceApi : public CrmExportTest {
   }
 
   Status LoadApi(Workspace* ws, std::map<std::string, std::string> options = {}) {
-    options.emplace("insecure_http_for_tests", "1");
-    options.emplace("retry_backoff", "0.01");
     options.emplace("bulk_poll_interval", "0.01");
-    return LoadSource(ws, "salesforce+" + server_.base_url(), options, nullptr);
+    return LoadFromServer(ws, "salesforce", std::move(options), "0.01");
   }
 
   // The requests of the query for `object` (its q names FROM object, and
@@ -317,16 +303,12 @@ class SalesforceApi : public CrmExportTest {
     };
     EXPECT_EQ(cell("handed_off"), "2");
     EXPECT_EQ(cell("worked"), "1");
-    EXPECT_DOUBLE_EQ(h->column(static_cast<size_t>(h->ColumnIndex("response_median_hours")))
-                         .doubles[0],
-                     86.0);
+    EXPECT_DOUBLE_EQ(FirstFloat(*h, "response_median_hours"), 86.0);
     EXPECT_EQ(cell("within_sla"), "0");
     EXPECT_EQ(cell("leaked"), "1");
     EXPECT_EQ(cell("accepted"), "1");
     EXPECT_EQ(cell("rejected"), "0");
   }
-
-  FixtureServer server_;
 };
 
 TEST_F(SalesforceApi, RestQueriesFollowNextRecordsUrlAndGiveTheHandComputedFigures) {

@@ -2,6 +2,7 @@
 import os
 import pathlib
 import subprocess
+import sys
 
 import pytest
 
@@ -23,6 +24,26 @@ def shared_data():
     if not DATA.is_dir():
         pytest.fail(f"the shared datasets are missing: {DATA}")
     return DATA
+
+
+def import_baton():
+    """The baton Python package: the installed one, else the one staged in the
+    build tree next to the CLI (BATON_CLI's build folder, python/). Call it at
+    module level: when neither exists it skips the calling test module."""
+    try:
+        import baton
+        return baton
+    except ImportError:
+        pass
+    cli = os.environ.get("BATON_CLI")
+    staged = pathlib.Path(cli).resolve().parents[1] / "python" if cli else None
+    if staged is None or not (staged / "baton").is_dir():
+        pytest.skip("the baton Python package is neither installed nor staged in the "
+                    "build tree (configure with BATON_BUILD_PYTHON=ON)",
+                    allow_module_level=True)
+    sys.path.insert(0, str(staged))
+    import baton
+    return baton
 
 
 def run_cli(cli, *args, check=True):

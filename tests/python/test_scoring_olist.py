@@ -25,9 +25,6 @@ highest first, ties by Baton's person order) must match exactly in counts
 and positives.
 """
 import math
-import os
-import pathlib
-import sys
 import textwrap
 
 import numpy as np
@@ -38,25 +35,9 @@ pytest.importorskip("sklearn")
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 
+from conftest import import_baton  # noqa: E402
 
-def _import_baton():
-    try:
-        import baton
-        return baton
-    except ImportError:
-        pass
-    cli = os.environ.get("BATON_CLI")
-    staged = pathlib.Path(cli).resolve().parents[1] / "python" if cli else None
-    if staged is None or not (staged / "baton").is_dir():
-        pytest.skip("the baton Python package is neither installed nor staged in the "
-                    "build tree (configure with BATON_BUILD_PYTHON=ON)",
-                    allow_module_level=True)
-    sys.path.insert(0, str(staged))
-    import baton
-    return baton
-
-
-baton = _import_baton()
+baton = import_baton()
 
 DAY_MS = 86_400_000
 WITHIN_DAYS = 180

@@ -12,9 +12,6 @@ sklearn), and k-fold cross-validation refitted fold by fold in sklearn.
 These tests need the Python package: the installed one, or the one staged in
 the build tree next to the CLI (BATON_CLI's build folder, python/).
 """
-import os
-import pathlib
-import sys
 
 import numpy as np
 import pandas as pd
@@ -24,25 +21,9 @@ sklearn = pytest.importorskip("sklearn")
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score  # noqa: E402
 
+from conftest import import_baton  # noqa: E402
 
-def _import_baton():
-    try:
-        import baton
-        return baton
-    except ImportError:
-        pass
-    cli = os.environ.get("BATON_CLI")
-    staged = pathlib.Path(cli).resolve().parents[1] / "python" if cli else None
-    if staged is None or not (staged / "baton").is_dir():
-        pytest.skip("the baton Python package is neither installed nor staged in the "
-                    "build tree (configure with BATON_BUILD_PYTHON=ON)",
-                    allow_module_level=True)
-    sys.path.insert(0, str(staged))
-    import baton
-    return baton
-
-
-baton = _import_baton()
+baton = import_baton()
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +172,101 @@ def test_bad_options_raise_with_the_option_named(ws):
         ws.score(folds=1)
     with pytest.raises(baton.InvalidArgumentError, match="scoring.l2"):
         ws.score(l2=-1)
+
+
+def scoring_counts(w):
+    """The "scoring" row of info(): how often the engine fitted and reused."""
+    info = w.info()
+    return list(info.loc[info["kind"] == "scoring", "message"])
+
+
+def test_one_fit_serves_every_table_with_the_values_of_separate_fits(sample_mapping):
+    # score() asks for 8 tables (summary, coefficients, calibration, lift,
+    # threshold, folds, scores, writeback): the first fits, the 7 others
+    # reuse that fit.
+    w = baton.load(sample_mapping, progress=False)
+    try:
+        assert scoring_counts(w) == []  # no row before the first scoring
+        r = w.score(capacity=20, folds=5, crm="salesforce")
+        assert scoring_counts(w) == ["fits: 1, reuses: 7"]
+        # The same options again: 8 more reuses, no fit.
+        again = w.score(capacity=20, folds=5, crm="salesforce")
+        assert scoring_counts(w) == ["fits: 1, reuses: 15"]
+        assert_frames_identical(again, r)
+    finally:
+        w.close()
+    # Each table fitted on its own, as before the cache: between two tables
+    # a scoring with other options (l2 = 2) replaces the kept fit, so every
+    # table comes from a new fit (16 fits = 8 tables + 8 evictions).
+    w = baton.load(sample_mapping, progress=False)
+    try:
+        options = {"scoring.capacity": "20", "scoring.folds": "5",
+                   "scoring.crm": "salesforce"}
+        for name in ["summary", "coefficients", "calibration", "lift", "threshold",
+                     "folds", "scores", "writeback"]:
+            w._run("score", {"scoring.l2": "2", "scoring.output": "summary"})
+            alone = w._run("score", dict(options, **{"scoring.output": name}))
+            pd.testing.assert_frame_equal(alone, getattr(r, name), check_exact=True)
+        assert scoring_counts(w) == ["fits: 16, reuses: 0"]
+    finally:
+        w.close()
+
+
+def assert_frames_identical(a, b):
+    for name in a._fields:
+        x, y = getattr(a, name), getattr(b, name)
+        if x is None or y is None:
+            assert x is None and y is None, name
+        else:
+            pd.testing.assert_frame_equal(x, y, check_exact=True)
+
+
+def test_design_is_fitted_first_so_one_fit_serves_it_too(sample_mapping):
+    w = baton.load(sample_mapping, progress=False)
+    try:
+        # design, summary, coefficients, calibration, lift, threshold, folds,
+        # scores: 1 fit (with the matrix) and 7 reuses.
+        d = w.score(l2=2.0, design=True)
+        assert scoring_counts(w) == ["fits: 1, reuses: 7"]
+        # Without design the kept fit serves all 7 tables.
+        plain = w.score(l2=2.0)
+        assert scoring_counts(w) == ["fits: 1, reuses: 14"]
+        assert_frames_identical(plain, d._replace(design=None))
+        # Other options fit again; the design then needs a fit of its own
+        # (the matrix is never kept).
+        w.score(l2=3.0)
+        assert scoring_counts(w) == ["fits: 2, reuses: 20"]
+        d3 = w.score(l2=3.0, design=True)
+        assert scoring_counts(w) == ["fits: 3, reuses: 27"]
+        # Asking for the design again fits again, to the same matrix.
+        first = w._run("score", {"scoring.l2": "3", "scoring.output": "design"})
+        assert scoring_counts(w) == ["fits: 4, reuses: 27"]
+        pd.testing.assert_frame_equal(first, d3.design, check_exact=True)
+        assert list(first.columns[:5]) == ["row", "person_id", "set", "label", "weight"]
+    finally:
+        w.close()
+
+
+def test_cli_prints_the_feature_list_with_the_model_and_restricts_it(baton_cli, sample_mapping):
+    # `baton score` prints the coefficients table: one row per feature of
+    # the model. --features keeps the named ones: "distinct channels" and
+    # the one-hot source levels, i.e. the sample's 8 channels (its sources).
+    from conftest import run_cli
+    proc = run_cli(baton_cli, "score", sample_mapping, "--features",
+                   "source = *,distinct channels")
+    block = proc.stdout.split("# coefficients\n", 1)[1].split("\n\n", 1)[0]
+    lines = block.splitlines()[1:]  # below the header
+    printed = [line.rsplit(None, 3)[0].strip() for line in lines]
+    assert printed == ["(intercept)", "distinct channels"] + [
+        "source = " + s for s in ["direct", "email", "events", "organic_search", "paid_search",
+                                  "paid_social", "referral", "webinar"]]
+    # The same model as the Python package's, coefficient by coefficient
+    # (printed to 4 decimals).
+    w = baton.load(sample_mapping, progress=False)
+    try:
+        coef = w.score(features=["source = *", "distinct channels"]).coefficients
+        assert list(coef["feature"]) == printed
+        np.testing.assert_allclose([float(line.split()[-3]) for line in lines],
+                                   coef["coefficient"], atol=5e-5)
+    finally:
+        w.close()

@@ -54,45 +54,33 @@ TEST(CellText, WholeNumbersHaveNoFraction) {
   EXPECT_EQ(xlsx::FormatNumber(1.5e300), "1.5e+300");
 }
 
-TEST(CellText, SerialDatesIn1900System) {
+// The text of Excel serial `serial` (1904 system when `date1904`), or
+// "<refused>" when AppendSerialDate returns false.
+std::string SerialDate(double serial, bool date1904 = false) {
   std::string s;
+  return xlsx::AppendSerialDate(serial, date1904, &s) ? s : "<refused>";
+}
+
+TEST(CellText, SerialDatesIn1900System) {
   // Serial 25569 is 1970-01-01; 2024-01-15 is 19737 days later: 45306.
-  ASSERT_TRUE(xlsx::AppendSerialDate(45306, false, &s));
-  EXPECT_EQ(s, "2024-01-15");
-  s.clear();
+  EXPECT_EQ(SerialDate(45306), "2024-01-15");
   // 0.5 day = 12:00; 0.4323263888... = 10:22:33 (37353 s / 86400).
-  ASSERT_TRUE(xlsx::AppendSerialDate(45306 + 37353.0 / 86400, false, &s));
-  EXPECT_EQ(s, "2024-01-15 10:22:33");
-  s.clear();
+  EXPECT_EQ(SerialDate(45306 + 37353.0 / 86400), "2024-01-15 10:22:33");
   // Serial 1 is 1900-01-01, 59 is 1900-02-28, 60 is Excel's fictitious
   // 1900-02-29 and 61 is 1900-03-01.
-  ASSERT_TRUE(xlsx::AppendSerialDate(1, false, &s));
-  EXPECT_EQ(s, "1900-01-01");
-  s.clear();
-  ASSERT_TRUE(xlsx::AppendSerialDate(59, false, &s));
-  EXPECT_EQ(s, "1900-02-28");
-  s.clear();
-  ASSERT_TRUE(xlsx::AppendSerialDate(60, false, &s));
-  EXPECT_EQ(s, "1900-02-29");
-  s.clear();
-  ASSERT_TRUE(xlsx::AppendSerialDate(61, false, &s));
-  EXPECT_EQ(s, "1900-03-01");
-  s.clear();
+  EXPECT_EQ(SerialDate(1), "1900-01-01");
+  EXPECT_EQ(SerialDate(59), "1900-02-28");
+  EXPECT_EQ(SerialDate(60), "1900-02-29");
+  EXPECT_EQ(SerialDate(61), "1900-03-01");
   // 1.25 ms past midnight rounds to 1 ms.
-  ASSERT_TRUE(xlsx::AppendSerialDate(45306 + 0.00125 / 86400, false, &s));
-  EXPECT_EQ(s, "2024-01-15 00:00:00.001");
-  s.clear();
-  EXPECT_FALSE(xlsx::AppendSerialDate(-1, false, &s));
+  EXPECT_EQ(SerialDate(45306 + 0.00125 / 86400), "2024-01-15 00:00:00.001");
+  EXPECT_EQ(SerialDate(-1), "<refused>");
 }
 
 TEST(CellText, SerialDatesIn1904System) {
-  std::string s;
   // The 1904 system counts 1462 days fewer: 45306 - 1462 = 43844.
-  ASSERT_TRUE(xlsx::AppendSerialDate(43844, true, &s));
-  EXPECT_EQ(s, "2024-01-15");
-  s.clear();
-  ASSERT_TRUE(xlsx::AppendSerialDate(0, true, &s));
-  EXPECT_EQ(s, "1904-01-01");
+  EXPECT_EQ(SerialDate(43844, true), "2024-01-15");
+  EXPECT_EQ(SerialDate(0, true), "1904-01-01");
 }
 
 TEST(CellText, DateFormatsAreBuiltInIdsOrCodesWithDateLetters) {
@@ -236,6 +224,21 @@ class XlsxConnector : public ::testing::Test {
   }
 
   void Reset() { ws_ = std::make_unique<Workspace>(); }
+
+  // Loads `mapping`, which must fail with a message naming each of `parts`
+  // (the cell, the column, the bad value): what the user needs to fix it.
+  void ExpectMappingFailsNaming(const std::string& mapping,
+                                const std::vector<std::string>& parts) {
+    Status s = LoadMapping(mapping);
+    ASSERT_FALSE(s.ok());
+    for (const std::string& part : parts)
+      EXPECT_NE(s.message().find(part), std::string::npos) << part << " in " << s.message();
+  }
+  // Loads `mapping` into a fresh workspace with on_error=skip.
+  Status LoadSkippingBadRows(const std::string& mapping) {
+    Reset();
+    return LoadMapping(mapping, {{"on_error", "skip"}});
+  }
 
   fs::path dir_;
   std::unique_ptr<Workspace> ws_ = std::make_unique<Workspace>();
@@ -402,14 +405,10 @@ person_id = "id"
 created_at = "created"
 source = "source"
 )";
-  Status s = LoadMapping(mapping);
   // Sheet row 7 (index 6) has a bad date: the host names that row.
-  ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("book.xlsx[Leads]:7"), std::string::npos) << s.message();
-  EXPECT_NE(s.message().find("created"), std::string::npos) << s.message();
+  ExpectMappingFailsNaming(mapping, {"book.xlsx[Leads]:7", "created"});
 
-  Reset();
-  s = LoadMapping(mapping, {{"on_error", "skip"}});
+  Status s = LoadSkippingBadRows(mapping);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(CreatedAt("a"), kJan15);
   EXPECT_EQ(CreatedAt("b"), kJan15 + kDay);
@@ -445,15 +444,9 @@ sheet = "Leads"
 person_id = "id"
 source = "source"
 )";
-  Status s = LoadMapping(mapping);
-  ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("Leads!C7"), std::string::npos) << s.message();
-  EXPECT_NE(s.message().find("\"source\""), std::string::npos) << s.message();
-  EXPECT_NE(s.message().find("#N/A"), std::string::npos) << s.message();
-  EXPECT_NE(s.message().find("book.xlsx"), std::string::npos) << s.message();
+  ExpectMappingFailsNaming(mapping, {"Leads!C7", "\"source\"", "#N/A", "book.xlsx"});
 
-  Reset();
-  s = LoadMapping(mapping, {{"on_error", "skip"}});
+  Status s = LoadSkippingBadRows(mapping);
   ASSERT_TRUE(s.ok()) << s.ToString();
   // Rows 2..7 are read; p6 (row 7) is rejected, p2 (B3 unmapped) is kept.
   ASSERT_EQ(ws_->load_stats().size(), 1u);
@@ -663,14 +656,10 @@ at = "at"
 channel = "channel"
 cost = "cost"
 )";
-  Status s = LoadMapping(mapping);
-  ASSERT_FALSE(s.ok());
   // Row 5, column G (the 7th: id, at, 3 empty, channel, cost).
-  EXPECT_NE(s.message().find("Leads!G5"), std::string::npos) << s.message();
-  EXPECT_NE(s.message().find("#DIV/0!"), std::string::npos) << s.message();
+  ExpectMappingFailsNaming(mapping, {"Leads!G5", "#DIV/0!"});
 
-  Reset();
-  s = LoadMapping(mapping, {{"on_error", "skip"}});
+  Status s = LoadSkippingBadRows(mapping);
   ASSERT_TRUE(s.ok()) << s.ToString();
   const TouchColumns& t = ws_->touches();
   ASSERT_EQ(t.size(), 4u);  // 3 repeated + row 6
