@@ -432,6 +432,10 @@ class Workspace {
     ws_.report(path, options.facade());
   }
 
+  // Saves the workspace (freezing it first) as a .baton file, written to a
+  // temporary name and renamed; load("FILE.baton") reads it back.
+  void save(const std::string& path) { ws_.save(path); }
+
  private:
   baton::Workspace ws_;
 };
@@ -457,6 +461,16 @@ inline void load_plugin(const std::string& path) {
     if (e.code() == BATON_NOT_FOUND) throw FileNotFound(e);
     throw;
   }
+}
+
+// Incremental load: reads source with the connector option since ("" for
+// everything, "auto" for rows modified since the last sync of this source
+// saved in into, or a timestamp) and merges it into the .baton file into
+// without duplicating rows. Returns per table: table, added, replaced,
+// unchanged, rows.
+inline Table sync(const std::string& source, const std::string& into,
+                  const std::string& since = "", const Options& options = Options()) {
+  return Table(baton::Sync(source, into, since, options.facade()));
 }
 
 // Writes the sample dataset and its mapping (folder/sample.toml); options
