@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/olist_test_support.h"
 #include "scoring/logistic.h"
 
 namespace baton {
@@ -490,29 +491,6 @@ TEST(Score, PeopleWithoutTouchesAreScored) {
   }
 }
 
-// The first `fields` comma-separated fields of each data line of a CSV file
-// whose read columns hold no quotes.
-std::vector<std::vector<std::string>> ReadFields(const std::string& path,
-                                                 size_t fields) {
-  std::vector<std::vector<std::string>> rows;
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::vector<std::string> row;
-    std::stringstream ss(line);
-    std::string field;
-    while (row.size() < fields && std::getline(ss, field, ',')) {
-      EXPECT_EQ(field.find('"'), std::string::npos) << line;
-      row.push_back(field);
-    }
-    while (row.size() < fields) row.emplace_back();
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
 // Olist's real funnel: 8,000 MQLs (first_contact_date, origin) and 842 won
 // deals. Scored as of the MQL for "won within 90 days". Without touches the
 // only varying features are the origin levels, and with a vanishing penalty
@@ -529,30 +507,9 @@ std::vector<std::vector<std::string>> ReadFields(const std::string& path,
 //   test AUC of the per-level train rates (pairs counted, ties half)
 //   0.61744125713438591.
 TEST(Score, OlistLevelRatesMatchPandas) {
-  const std::string dir =
-      std::string(BATON_SHARED_DATA_DIR) + "/olist_marketing_funnel/";
   Workspace ws;
-  const int mql = ws.stage_map().CodeOf("mql");
-  const int won = ws.stage_map().CodeOf("won");
-  for (const auto& r :
-       ReadFields(dir + "olist_marketing_qualified_leads_dataset.csv", 4)) {
-    PersonRow person;
-    person.person_id = r[0];
-    person.source = r[3];
-    ASSERT_TRUE(ws.AddPerson(person).ok());
-    StageRow stage;
-    stage.person_id = r[0];
-    stage.stage = mql;
-    ASSERT_TRUE(ParseTimestamp(r[1], &stage.at)) << r[1];
-    ASSERT_TRUE(ws.AddStage(stage).ok());
-  }
-  for (const auto& r : ReadFields(dir + "olist_closed_deals_dataset.csv", 5)) {
-    StageRow stage;
-    stage.person_id = r[0];
-    stage.stage = won;
-    ASSERT_TRUE(ParseTimestamp(r[4], &stage.at)) << r[4];
-    ASSERT_TRUE(ws.AddStage(stage).ok());
-  }
+  testing_support::LoadOlistFunnel(&ws);
+  ASSERT_FALSE(::testing::Test::HasFailure());
   ASSERT_TRUE(ws.Freeze().ok());
   ScoringOptions o;
   o.label = "won";
